@@ -1,0 +1,129 @@
+//! What a key means, given what has the keys: an overlay, the filter line, or a pane.
+
+use crate::state::{Focus, Overlay, State};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    CloseOverlay,
+    FocusNext,
+    MoveBy(isize),
+    PageDown,
+    PageUp,
+    First,
+    Last,
+    OpenDetail,
+    StartFilter,
+    /// A key for the filter line (typed text, Backspace, cursor keys).
+    EditFilter(KeyEvent),
+    KeepFilter,
+    ClearFilter,
+    SortNext,
+    SortReverse,
+    Refresh,
+    NewTrunk,
+    AskDeactivate,
+    ConfirmDeactivate,
+    CopyId,
+    FormNextField,
+    FormPrevField,
+    FormSwitchProvider,
+    FormTogglePassword,
+    FormSubmit,
+    /// A key for the focused form field's text input.
+    FormEdit(KeyEvent),
+    None,
+}
+
+pub fn action_for(state: &State, key: KeyEvent) -> Action {
+    if key.kind == KeyEventKind::Release {
+        return Action::None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        return Action::Quit;
+    }
+    match &state.overlay {
+        Overlay::Help => match key.code {
+            KeyCode::Char('q') => Action::Quit,
+            _ => Action::CloseOverlay,
+        },
+        Overlay::Detail => match key.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => Action::CloseOverlay,
+            KeyCode::Char('q') => Action::Quit,
+            KeyCode::Char('?') => Action::ToggleHelp,
+            KeyCode::Char('y') => Action::CopyId,
+            KeyCode::Char('d') => Action::AskDeactivate,
+            KeyCode::Char('j') | KeyCode::Down => Action::MoveBy(1),
+            KeyCode::Char('k') | KeyCode::Up => Action::MoveBy(-1),
+            _ => Action::None,
+        },
+        Overlay::ConfirmDeactivate { .. } => match key.code {
+            KeyCode::Char('y' | 'Y') => Action::ConfirmDeactivate,
+            // Anything else, Enter included, is the default: No.
+            _ => Action::CloseOverlay,
+        },
+        Overlay::Form => form_action(state, key, ctrl),
+        Overlay::None if state.trunks.filtering => match key.code {
+            KeyCode::Esc => Action::ClearFilter,
+            KeyCode::Enter | KeyCode::Down | KeyCode::Up | KeyCode::Tab => Action::KeepFilter,
+            _ => Action::EditFilter(key),
+        },
+        Overlay::None => pane_action(state, key),
+    }
+}
+
+fn form_action(state: &State, key: KeyEvent, ctrl: bool) -> Action {
+    use crate::state::FormField;
+    let on_provider = state.form.focus == FormField::Provider;
+    match key.code {
+        KeyCode::Esc => Action::CloseOverlay,
+        KeyCode::Enter => Action::FormSubmit,
+        KeyCode::Tab | KeyCode::Down => Action::FormNextField,
+        KeyCode::BackTab | KeyCode::Up => Action::FormPrevField,
+        KeyCode::Char('r' | 'R') | KeyCode::Char('s' | 'S') if ctrl => Action::FormTogglePassword,
+        KeyCode::F(2) => Action::FormTogglePassword,
+        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if on_provider => {
+            Action::FormSwitchProvider
+        }
+        // Typing a provider's first letter picks it, like a select box.
+        KeyCode::Char('t' | 'e' | 'T' | 'E') if on_provider => Action::FormSwitchProvider,
+        _ if on_provider => Action::None,
+        _ => Action::FormEdit(key),
+    }
+}
+
+fn pane_action(state: &State, key: KeyEvent) -> Action {
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    let common = match key.code {
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Tab | KeyCode::BackTab => Some(Action::FocusNext),
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::MoveBy(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::MoveBy(-1)),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::First),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::Last),
+        KeyCode::Char('r') => Some(Action::Refresh),
+        KeyCode::Char('n') => Some(Action::NewTrunk),
+        KeyCode::Char('/') => Some(Action::StartFilter),
+        _ => None,
+    };
+    if let Some(a) = common {
+        return a;
+    }
+    match (state.focus, key.code) {
+        (Focus::List, KeyCode::Enter) => Action::OpenDetail,
+        (Focus::List, KeyCode::Char('s')) if !shift => Action::SortNext,
+        (Focus::List, KeyCode::Char('S')) => Action::SortReverse,
+        (Focus::List, KeyCode::Char('d')) | (Focus::List, KeyCode::Delete) => {
+            Action::AskDeactivate
+        }
+        (Focus::List, KeyCode::Char('y')) => Action::CopyId,
+        (_, KeyCode::Esc) if state.trunks.is_filtered() => Action::ClearFilter,
+        _ => Action::None,
+    }
+}

@@ -1,0 +1,503 @@
+//! The HTTP client of the trunk API: one shared reqwest client, no retries, capped bodies.
+
+use super::error::{ApiError, FieldError};
+use super::types::{ApiKey, AuthScheme, CreateTrunkRequest, TrunkList, decode_list};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+use std::time::Duration;
+
+/// The list can be large (100,000 trunks is about 20 MB); every other answer is small.
+pub const LIST_BODY_CAP: usize = 32 * 1024 * 1024;
+pub const BODY_CAP: usize = 1024 * 1024;
+const EXCERPT_CHARS: usize = 160;
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub auth_scheme: AuthScheme,
+    pub api_key: Option<ApiKey>,
+    /// Where the key came from, for messages ("TRUNKTUI_API_KEY", "api_key in ..."); never the key.
+    pub key_source: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub list_body_cap: usize,
+    pub body_cap: usize,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>, api_key: Option<ApiKey>) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            auth_scheme: AuthScheme::XApiKey,
+            api_key,
+            key_source: "the command line".into(),
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            list_body_cap: LIST_BODY_CAP,
+            body_cap: BODY_CAP,
+        }
+    }
+}
+
+/// Installs the TLS crypto provider once; reqwest is built without one to keep aws-lc out.
+pub fn install_tls_provider() {
+    // Err means one is installed already, which is all we need.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: Url,
+    cfg: ClientConfig,
+}
+
+impl ApiClient {
+    pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
+        let base = parse_base_url(&cfg.base_url)?;
+        install_tls_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .user_agent(concat!("trunktui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Unexpected {
+                status: None,
+                detail: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(ApiClient { http, base, cfg })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.cfg
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// `GET /sip/list`.
+    pub async fn list(&self) -> Result<TrunkList, ApiError> {
+        let url = self.url(&["sip", "list"]);
+        let body = self
+            .send(Method::GET, url, None, self.cfg.list_body_cap)
+            .await?;
+        decode_list(&body).map_err(|e| bad_json(&body, &e))
+    }
+
+    /// `POST /sip/create-outbound-trunk`; returns the new trunk_id. Never retried: a retry
+    /// after a lost answer could create the trunk twice.
+    pub async fn create(&self, req: &CreateTrunkRequest) -> Result<String, ApiError> {
+        let url = self.url(&["sip", "create-outbound-trunk"]);
+        let body = serde_json::to_vec(req).map_err(|e| ApiError::Unexpected {
+            status: None,
+            detail: format!("cannot encode the request: {e}"),
+        })?;
+        let answer = self
+            .send(Method::POST, url, Some(body), self.cfg.body_cap)
+            .await?;
+        trunk_id_of(&answer)
+    }
+
+    /// `DELETE /sip/deactivate/{trunk_id}`.
+    pub async fn deactivate(&self, trunk_id: &str) -> Result<(), ApiError> {
+        let url = self.url(&["sip", "deactivate", trunk_id]);
+        let answer = self
+            .send(Method::DELETE, url, None, self.cfg.body_cap)
+            .await?;
+        // A success envelope is all we need; an unreadable 200 is still reported.
+        serde_json::from_slice::<Value>(&answer)
+            .map(|_| ())
+            .map_err(|e| bad_json(&answer, &e))
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            // Segments are percent-encoded here, so an odd trunk_id cannot change the path.
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        cap: usize,
+    ) -> Result<Vec<u8>, ApiError> {
+        let mut req = self.http.request(method, url.clone());
+        if let Some(key) = &self.cfg.api_key {
+            let (name, value) = match self.cfg.auth_scheme {
+                AuthScheme::XApiKey => ("x-api-key", key.expose().to_string()),
+                AuthScheme::Bearer => (AUTHORIZATION.as_str(), format!("Bearer {}", key.expose())),
+            };
+            let mut value = HeaderValue::from_str(&value).map_err(|_| ApiError::Unexpected {
+                status: None,
+                detail: format!(
+                    "the API key from {} holds characters a header cannot carry",
+                    self.cfg.key_source
+                ),
+            })?;
+            value.set_sensitive(true);
+            req = req.header(name, value);
+        }
+        if let Some(body) = body {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        let mut resp = req.send().await.map_err(|e| self.transport_error(&url, &e))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let mut buf = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if buf.len() + chunk.len() > cap {
+                        return Err(ApiError::Unexpected {
+                            status: Some(status.as_u16()),
+                            detail: format!(
+                                "the answer is larger than {}; refused to read it",
+                                human_size(cap)
+                            ),
+                        });
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => return Err(self.transport_error(&url, &e)),
+                Err(_) => {
+                    return Err(ApiError::Unexpected {
+                        status: Some(status.as_u16()),
+                        detail: "the connection closed before the answer was complete".into(),
+                    });
+                }
+            }
+        }
+        if status.is_success() {
+            Ok(buf)
+        } else {
+            Err(self.status_error(status, &headers, &buf))
+        }
+    }
+
+    fn transport_error(&self, url: &Url, e: &reqwest::Error) -> ApiError {
+        let shown = strip_query(url);
+        if e.is_timeout() {
+            ApiError::Timeout {
+                url: shown,
+                limit: self.cfg.timeout,
+            }
+        } else if e.is_connect() {
+            ApiError::Connect {
+                url: shown,
+                reason: root_cause(e),
+            }
+        } else {
+            ApiError::Unexpected {
+                status: None,
+                detail: format!("request to {shown} failed: {}", root_cause(e)),
+            }
+        }
+    }
+
+    fn status_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+        let code = status.as_u16();
+        let parsed = parse_error_body(body);
+        match code {
+            401 | 403 => {
+                let mut detail = parsed.message;
+                if detail.is_none()
+                    && headers
+                        .get(WWW_AUTHENTICATE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.to_ascii_lowercase().starts_with("bearer"))
+                {
+                    detail = Some("the server asks for Authorization: Bearer".into());
+                }
+                ApiError::Unauthorized {
+                    status: code,
+                    header: self.cfg.auth_scheme.header_name(),
+                    key_source: if self.cfg.api_key.is_some() {
+                        self.cfg.key_source.clone()
+                    } else {
+                        format!("nowhere: no key is configured ({})", self.cfg.key_source)
+                    },
+                    detail,
+                }
+            }
+            404 => ApiError::NotFound {
+                status: code,
+                message: parsed
+                    .message
+                    .unwrap_or_else(|| "the server does not know this path or trunk".into()),
+            },
+            400 | 409 | 413 | 422 => ApiError::Invalid {
+                status: code,
+                message: parsed.message.or_else(|| {
+                    (code == 413).then(|| "the request is larger than the server accepts".into())
+                }),
+                fields: parsed.fields,
+            },
+            500..=599 => ApiError::Server {
+                status: code,
+                excerpt: parsed.message.unwrap_or_else(|| {
+                    let text = excerpt(body);
+                    if text.is_empty() {
+                        status
+                            .canonical_reason()
+                            .unwrap_or("no details")
+                            .to_string()
+                    } else {
+                        text
+                    }
+                }),
+            },
+            _ => ApiError::Unexpected {
+                status: Some(code),
+                detail: parsed.message.unwrap_or_else(|| excerpt(body)),
+            },
+        }
+    }
+}
+
+fn parse_base_url(base: &str) -> Result<Url, ApiError> {
+    let url = Url::parse(base.trim()).map_err(|e| ApiError::Unexpected {
+        status: None,
+        detail: format!("base URL {base:?} is not a URL ({e})"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base()
+    {
+        return Err(ApiError::Unexpected {
+            status: None,
+            detail: format!("base URL {base:?} must be http:// or https:// with a host"),
+        });
+    }
+    Ok(url)
+}
+
+fn strip_query(url: &Url) -> String {
+    let mut u = url.clone();
+    u.set_query(None);
+    let _ = u.set_password(None);
+    u.to_string()
+}
+
+/// The innermost cause ("Connection refused (os error 111)") is the useful part.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
+fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(body, &e))?;
+    match value.pointer("/data/trunk_id") {
+        Some(Value::String(id)) if !id.is_empty() => Ok(id.clone()),
+        _ => Err(ApiError::Unexpected {
+            status: Some(200),
+            detail: "the answer has no data.trunk_id; the trunk may or may not exist, refresh the list to see"
+                .into(),
+        }),
+    }
+}
+
+fn bad_json(body: &[u8], e: &serde_json::Error) -> ApiError {
+    let detail = if body.iter().all(u8::is_ascii_whitespace) {
+        "the body is empty where JSON was expected".to_string()
+    } else if e.is_eof() {
+        format!("the JSON ends early (truncated at {} bytes)", body.len())
+    } else if e.is_syntax() {
+        format!("the body is not JSON: \"{}\"", excerpt(body))
+    } else {
+        format!("the JSON is not the API's shape ({e})")
+    };
+    ApiError::Unexpected {
+        status: Some(200),
+        detail,
+    }
+}
+
+/// What an error body says, from any of the shapes servers of this API use.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ErrorBody {
+    pub message: Option<String>,
+    pub fields: Vec<FieldError>,
+}
+
+pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return ErrorBody::default();
+    };
+    let mut out = ErrorBody::default();
+    let mut general = Vec::new();
+    match value.get("detail") {
+        Some(Value::String(s)) => out.message = Some(clean(s)),
+        Some(Value::Array(items)) => collect_errors(items, &mut out.fields, &mut general),
+        Some(other) if !other.is_null() => out.message = Some(clean(&other.to_string())),
+        _ => {}
+    }
+    if let Some(Value::String(m)) = value.get("message") {
+        // The envelope's message repeats every field error; keep it only when nothing better is known.
+        if out.fields.is_empty() && out.message.is_none() {
+            out.message = Some(clean(m));
+        }
+    }
+    if let Some(Value::Array(items)) = value.pointer("/data/errors") {
+        out.fields.clear();
+        general.clear();
+        collect_errors(items, &mut out.fields, &mut general);
+        if !out.fields.is_empty() || !general.is_empty() {
+            out.message = None;
+        }
+    }
+    if !general.is_empty() {
+        let joined = general.join("; ");
+        out.message = Some(match out.message.take() {
+            Some(m) => format!("{m}; {joined}"),
+            None => joined,
+        });
+    }
+    out
+}
+
+/// Reads `{"loc": [...], "msg": ...}` (FastAPI) and `{"field": ..., "message": ...}` entries.
+/// `input` is never read: it can echo the password.
+fn collect_errors(items: &[Value], fields: &mut Vec<FieldError>, general: &mut Vec<String>) {
+    for item in items {
+        let msg = item
+            .get("msg")
+            .or_else(|| item.get("message"))
+            .and_then(Value::as_str)
+            .map(clean)
+            .unwrap_or_else(|| "invalid".into());
+        let field = match (item.get("loc"), item.get("field")) {
+            (Some(Value::Array(loc)), _) => field_of_loc(loc),
+            (_, Some(Value::String(f))) => Some(clean(f)),
+            _ => None,
+        };
+        match field {
+            Some(field) => fields.push(FieldError::new(field, msg)),
+            None => general.push(msg),
+        }
+    }
+}
+
+/// `["body", "trunk_name"]` is `trunk_name`; `["body", "trunk_config", "address"]` is
+/// `trunk_config.address`; `["body"]` or `["body", 15]` (a JSON position) name no field.
+fn field_of_loc(loc: &[Value]) -> Option<String> {
+    let mut parts = loc.iter().peekable();
+    if parts.peek().and_then(|v| v.as_str()) == Some("body") {
+        parts.next();
+    }
+    let mut names = Vec::new();
+    for (i, part) in parts.enumerate() {
+        match part {
+            Value::String(s) => names.push(clean(s)),
+            // An index inside a named list (trunk_numbers.1) belongs to that list.
+            Value::Number(_) if i > 0 => {}
+            _ => return None,
+        }
+    }
+    (!names.is_empty()).then(|| names.join("."))
+}
+
+/// A short, single-line excerpt of a body for a message: tags of an HTML page dropped (its
+/// title kept when it has one), control characters removed, whitespace collapsed.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let source: String = match (lower.find("<title>"), lower.find("</title>")) {
+        (Some(a), Some(b)) if b > a => text[a + 7..b].to_string(),
+        _ if lower.contains('<') => strip_tags(&text),
+        _ => text.into_owned(),
+    };
+    let mut out = clean(&source);
+    if out.chars().count() > EXCERPT_CHARS {
+        out = out.chars().take(EXCERPT_CHARS - 1).collect::<String>() + "…";
+    }
+    out
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One line, no control characters, runs of whitespace collapsed.
+pub(crate) fn clean(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(body: &str) -> Vec<(String, String)> {
+        parse_error_body(body.as_bytes())
+            .fields
+            .into_iter()
+            .map(|f| (f.field, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn fastapi_detail_list_maps_loc_to_fields_and_never_reads_input() {
+        let body = r#"{"detail":[{"type":"missing","loc":["body","trunk_auth_password"],"msg":"Field required","input":{"trunk_auth_password":"hunter2"}},{"loc":["body","trunk_config","address"],"msg":"too short","input":"hunter2"},{"loc":["body","trunk_numbers",1],"msg":"bad"}]}"#;
+        let parsed = parse_error_body(body.as_bytes());
+        assert_eq!(
+            fields(body),
+            [
+                ("trunk_auth_password".into(), "Field required".into()),
+                ("trunk_config.address".into(), "too short".into()),
+                ("trunk_numbers".into(), "bad".into())
+            ]
+        );
+        assert!(!format!("{parsed:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn envelope_errors_replace_the_long_message() {
+        let body = r#"{"success":false,"message":"Validation Error: body.15: JSON decode error","data":{"errors":[{"type":"json_invalid","loc":["body",15],"msg":"JSON decode error","input":{}}]}}"#;
+        let parsed = parse_error_body(body.as_bytes());
+        assert!(parsed.fields.is_empty());
+        assert_eq!(parsed.message.as_deref(), Some("JSON decode error"));
+        let ours = r#"{"success":false,"message":"Invalid input","data":{"errors":[{"field":"trunk_name","message":"required"}]}}"#;
+        assert_eq!(fields(ours), [("trunk_name".into(), "required".into())]);
+    }
+
+    #[test]
+    fn html_pages_become_their_title() {
+        let html = b"<html><head><title>502 Bad Gateway</title></head><body>\x1b[31m</body></html>";
+        assert_eq!(excerpt(html), "502 Bad Gateway");
+        assert_eq!(excerpt(b"oops\x1b]52;c;AAAA\x07\nmore"), "oops ]52;c;AAAA more");
+    }
+}

@@ -1,0 +1,97 @@
+//! The one error type of the client, worded so that a person knows what to do next.
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A problem with one request field, keyed by the request's field name (`trunk_name`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("cannot connect to {url}: {reason}. Is the trunk API running there?")]
+    Connect { url: String, reason: String },
+
+    #[error("no answer from {url} within {}s (timeout); the server may be slow or down", .limit.as_secs_f32())]
+    Timeout { url: String, limit: Duration },
+
+    #[error("unauthorized ({status}{}): the server refused the {header} header; the key came from {key_source}. Check the key, or the profile's auth_scheme", detail_suffix(.detail))]
+    Unauthorized {
+        status: u16,
+        header: &'static str,
+        key_source: String,
+        detail: Option<String>,
+    },
+
+    #[error("not found ({status}): {message}")]
+    NotFound { status: u16, message: String },
+
+    #[error("invalid input ({status}): {}", invalid_summary(.message, .fields))]
+    Invalid {
+        status: u16,
+        message: Option<String>,
+        fields: Vec<FieldError>,
+    },
+
+    #[error("server error {status}: {excerpt}")]
+    Server { status: u16, excerpt: String },
+
+    #[error("unexpected response{}: {detail}", status_suffix(*.status))]
+    Unexpected { status: Option<u16>, detail: String },
+}
+
+fn detail_suffix(detail: &Option<String>) -> String {
+    detail
+        .as_deref()
+        .map(|d| format!(", \"{d}\""))
+        .unwrap_or_default()
+}
+
+fn status_suffix(status: Option<u16>) -> String {
+    status.map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+fn invalid_summary(message: &Option<String>, fields: &[FieldError]) -> String {
+    let mut parts: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    if parts.is_empty() {
+        parts.push(message.clone().unwrap_or_else(|| "the server gave no reason".into()));
+    }
+    parts.join("; ")
+}
+
+impl ApiError {
+    /// Errors that mean "the server is not there", as opposed to "it answered no".
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ApiError::Connect { .. } | ApiError::Timeout { .. })
+    }
+
+    pub fn is_auth(&self) -> bool {
+        matches!(self, ApiError::Unauthorized { .. })
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Connect { .. } | ApiError::Timeout { .. } => None,
+            ApiError::Unauthorized { status, .. }
+            | ApiError::NotFound { status, .. }
+            | ApiError::Invalid { status, .. }
+            | ApiError::Server { status, .. } => Some(*status),
+            ApiError::Unexpected { status, .. } => *status,
+        }
+    }
+}

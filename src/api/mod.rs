@@ -1,0 +1,11 @@
+//! The trunk API client: request and response types, validation rules, errors.
+//! Knows nothing of the terminal; the dashboard, the headless commands and `serve` share it.
+
+pub mod client;
+pub mod error;
+pub mod types;
+pub mod validate;
+
+pub use client::{ApiClient, ClientConfig};
+pub use error::{ApiError, FieldError};
+pub use types::{ApiKey, AuthScheme, CreateTrunkRequest, Provider, Trunk, TrunkList};

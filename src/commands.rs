@@ -1,0 +1,463 @@
+//! The headless commands: data on stdout, messages on stderr, documented exit codes.
+
+use crate::api::{ApiClient, ApiError, ClientConfig, CreateTrunkRequest, Trunk, validate};
+use crate::config::{self, Overrides, Settings};
+use crate::server::{self, ServeOptions};
+use crate::text;
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Exit codes, as documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// A bug or an environment problem that is not the user's input.
+    Internal = 1,
+    Usage = 2,
+    Auth = 3,
+    Invalid = 4,
+    Unreachable = 5,
+    NotFound = 6,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+impl Exit {
+    pub fn of(e: &ApiError) -> Exit {
+        match e {
+            ApiError::Unauthorized { .. } => Exit::Auth,
+            ApiError::Invalid { .. } => Exit::Invalid,
+            ApiError::NotFound { .. } => Exit::NotFound,
+            ApiError::Connect { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::Server { .. }
+            | ApiError::Unexpected { .. } => Exit::Unreachable,
+        }
+    }
+}
+
+fn fail(e: &ApiError) -> Exit {
+    eprintln!("trunktui: {e}");
+    if let ApiError::Invalid { fields, .. } = e {
+        for f in fields {
+            eprintln!("  {}: {}", f.field, f.message);
+        }
+    }
+    Exit::of(e)
+}
+
+/// Loads the settings and prints their warnings; a broken configuration is exit 2.
+pub fn settings(flags: &Overrides) -> Result<Settings, Exit> {
+    let settings = config::resolve(flags, &|name| std::env::var(name).ok()).map_err(|e| {
+        eprintln!("trunktui: {e}");
+        Exit::Usage
+    })?;
+    for w in &settings.warnings {
+        eprintln!("trunktui: warning: {w}");
+    }
+    Ok(settings)
+}
+
+pub fn client_config(s: &Settings) -> ClientConfig {
+    ClientConfig {
+        base_url: s.base_url.clone(),
+        auth_scheme: s.auth_scheme,
+        api_key: s.api_key.clone(),
+        key_source: s.key_source.clone(),
+        timeout: s.timeout,
+        connect_timeout: s.connect_timeout,
+        ..ClientConfig::new(s.base_url.clone(), None)
+    }
+}
+
+fn client(s: &Settings) -> Result<ApiClient, Exit> {
+    ApiClient::new(client_config(s)).map_err(|e| {
+        eprintln!("trunktui: {e}");
+        Exit::Usage
+    })
+}
+
+fn refuse_read_only(s: &Settings, what: &str) -> Result<(), Exit> {
+    if s.read_only {
+        eprintln!(
+            "trunktui: profile {:?} is read_only, so {what} is refused; use another profile to change trunks",
+            s.profile
+        );
+        return Err(Exit::Usage);
+    }
+    Ok(())
+}
+
+pub async fn list(flags: &Overrides, json: bool) -> Exit {
+    let run = async {
+        let s = settings(flags)?;
+        let list = client(&s)?.list().await.map_err(|e| fail(&e))?;
+        if list.skipped > 0 {
+            eprintln!(
+                "trunktui: warning: {} list entries had no trunk_id and are not shown",
+                list.skipped
+            );
+        }
+        let mut out = std::io::stdout().lock();
+        let written = if json {
+            serde_json::to_writer(&mut out, &list.trunks)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        } else {
+            write_table(&mut out, &list.trunks, std::io::stdout().is_terminal())
+        };
+        // A closed pipe (`| head`) is not an error worth a message.
+        match written.and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("trunktui: cannot write the list: {e}");
+                Err(Exit::Internal)
+            }
+            _ => Ok(()),
+        }
+    };
+    run.await.err().unwrap_or(Exit::Ok)
+}
+
+const UNKNOWN: &str = "?";
+
+/// The trunks as aligned columns; every server string is sanitized, so nothing in the data
+/// can reach the terminal as a command.
+pub fn write_table(out: &mut impl Write, trunks: &[Trunk], color: bool) -> std::io::Result<()> {
+    let rows: Vec<[String; 6]> = trunks
+        .iter()
+        .map(|t| {
+            [
+                text::fit(&t.trunk_id, 40),
+                text::fit(t.trunk_name.as_deref().unwrap_or(UNKNOWN), 40),
+                text::fit(t.trunk_type.as_deref().unwrap_or(UNKNOWN), 10),
+                text::fit(t.trunk_address.as_deref().unwrap_or(UNKNOWN), 40),
+                text::fit(&numbers_summary(t.trunk_numbers.as_deref()), 30),
+                text::fit(&created_summary(t.trunk_created_at.as_deref()), 20),
+            ]
+        })
+        .collect();
+    let header = ["ID", "NAME", "TYPE", "ADDRESS", "NUMBERS", "CREATED (UTC)"];
+    let mut widths = header.map(text::width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(text::width(cell));
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            s.push_str(cell);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(w - text::width(cell) + 2));
+            }
+        }
+        s
+    };
+    let head = line(&header);
+    if color {
+        writeln!(out, "\x1b[1m{head}\x1b[0m")?;
+    } else {
+        writeln!(out, "{head}")?;
+    }
+    for row in &rows {
+        writeln!(out, "{}", line(&row.each_ref().map(String::as_str)))?;
+    }
+    if trunks.is_empty() {
+        writeln!(out, "(no trunks)")?;
+    }
+    Ok(())
+}
+
+/// The first number and how many more: "+15550100000 +2".
+pub fn numbers_summary(numbers: Option<&[String]>) -> String {
+    match numbers {
+        None => UNKNOWN.to_string(),
+        Some([]) => "-".to_string(),
+        Some([one]) => one.clone(),
+        Some([first, rest @ ..]) => format!("{first} +{}", rest.len()),
+    }
+}
+
+/// "2024-01-15 10:00" from the API's ISO timestamp; anything else is shown as sent.
+pub fn created_summary(created: Option<&str>) -> String {
+    match created {
+        None => UNKNOWN.to_string(),
+        Some(c) if c.len() >= 16 && c.as_bytes()[10] == b'T' => {
+            format!("{} {}", &c[..10], &c[11..16])
+        }
+        Some(c) => c.to_string(),
+    }
+}
+
+pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
+    let run = async {
+        let s = settings(flags)?;
+        let raw = read_input(file)?;
+        let req: CreateTrunkRequest = serde_json::from_slice(&raw).map_err(|e| {
+            eprintln!(
+                "trunktui: {} is not a create request: {e}. It must be a JSON object with trunk_name, trunk_address, trunk_numbers, trunk_auth_username, trunk_auth_password and trunk_type (twilio or exotel)",
+                shown_path(file)
+            );
+            Exit::Invalid
+        })?;
+        let errors = validate::validate_create(&req);
+        if !errors.is_empty() {
+            eprintln!("trunktui: invalid input in {}:", shown_path(file));
+            for e in &errors {
+                eprintln!("  {}: {}", e.field, e.message);
+            }
+            return Err(Exit::Invalid);
+        }
+        if dry_run {
+            eprintln!(
+                "trunktui: valid; would create {} trunk {:?} on {} (nothing sent)",
+                req.trunk_type,
+                text::sanitize(&req.trunk_name),
+                s.base_url
+            );
+            return Ok(());
+        }
+        refuse_read_only(&s, "create")?;
+        let id = client(&s)?.create(&req).await.map_err(|e| fail(&e))?;
+        println!("{id}");
+        eprintln!("trunktui: created {}; store the trunk id securely", text::sanitize(&id));
+        Ok(())
+    };
+    run.await.err().unwrap_or(Exit::Ok)
+}
+
+fn shown_path(file: &Path) -> String {
+    if file == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        file.display().to_string()
+    }
+}
+
+/// The body file, capped: the API refuses anything near this size anyway.
+fn read_input(file: &Path) -> Result<Vec<u8>, Exit> {
+    const CAP: u64 = 1024 * 1024;
+    let mut buf = Vec::new();
+    let result = if file == Path::new("-") {
+        std::io::stdin().lock().take(CAP + 1).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(CAP + 1).read_to_end(&mut buf))
+    };
+    match result {
+        Ok(_) if buf.len() as u64 > CAP => {
+            eprintln!("trunktui: {} is larger than 1 MiB", shown_path(file));
+            Err(Exit::Invalid)
+        }
+        Ok(_) => Ok(buf),
+        Err(e) => {
+            eprintln!("trunktui: cannot read {}: {e}", shown_path(file));
+            Err(Exit::Usage)
+        }
+    }
+}
+
+pub async fn deactivate(flags: &Overrides, trunk_id: &str) -> Exit {
+    let run = async {
+        let s = settings(flags)?;
+        refuse_read_only(&s, "deactivate")?;
+        client(&s)?.deactivate(trunk_id).await.map_err(|e| fail(&e))?;
+        eprintln!("trunktui: deactivated {}", text::sanitize(trunk_id));
+        Ok(())
+    };
+    run.await.err().unwrap_or(Exit::Ok)
+}
+
+/// The file `resolve` reads: --config, then TRUNKTUI_CONFIG, then the platform's place.
+fn config_file(flags: &Overrides) -> Option<std::path::PathBuf> {
+    flags
+        .config
+        .clone()
+        .or_else(|| {
+            std::env::var_os("TRUNKTUI_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(Into::into)
+        })
+        .or_else(config::default_config_path)
+}
+
+pub fn config_path(flags: &Overrides) -> Exit {
+    match config_file(flags) {
+        Some(p) => {
+            println!("{}", p.display());
+            Exit::Ok
+        }
+        None => {
+            eprintln!("trunktui: this platform has no configuration directory; pass --config PATH");
+            Exit::Usage
+        }
+    }
+}
+
+pub fn config_init(flags: &Overrides) -> Exit {
+    let Some(path) = config_file(flags) else {
+        eprintln!("trunktui: this platform has no configuration directory; pass --config PATH");
+        return Exit::Usage;
+    };
+    match config::init(&path) {
+        Ok(()) => {
+            eprintln!("trunktui: wrote {} (mode 0600); edit it to add your profiles", path.display());
+            Exit::Ok
+        }
+        Err(e) => {
+            eprintln!("trunktui: {e}");
+            Exit::Usage
+        }
+    }
+}
+
+pub async fn serve(mut opts: ServeOptions) -> Exit {
+    if opts.api_keys.is_empty() {
+        let key = server::generate_api_key();
+        // The one place a key is printed, on purpose: the user needs it to call the server.
+        eprintln!("trunktui serve: no --api-key given; generated one for this run: {key}");
+        opts.api_keys.push(key);
+    }
+    let running = match server::start(opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("trunktui serve: {e}");
+            return Exit::Usage;
+        }
+    };
+    eprintln!(
+        "trunktui serve: listening on http://{} (Ctrl+C stops)",
+        running.addr
+    );
+    wait_for_stop_signal().await;
+    eprintln!("trunktui serve: stopping");
+    running.shutdown().await;
+    Exit::Ok
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
+    let mut s = match settings(flags) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // The embedded server lives as long as the dashboard; it prints nothing.
+    let mut embedded = None;
+    if demo {
+        let key = server::generate_api_key();
+        let opts = ServeOptions {
+            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_keys: vec![key.clone()],
+            data: None,
+            demo_data: true,
+        };
+        match server::start(opts).await {
+            Ok(running) => {
+                s.profile = "demo".into();
+                s.base_url = format!("http://{}", running.addr);
+                s.auth_scheme = crate::api::AuthScheme::XApiKey;
+                s.api_key = Some(crate::api::ApiKey::new(key));
+                s.key_source = "the embedded demo server".into();
+                s.read_only = false;
+                embedded = Some(running);
+            }
+            Err(e) => {
+                eprintln!("trunktui: cannot start the demo server: {e}");
+                return Exit::Internal;
+            }
+        }
+    }
+    let client = match client(&s) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let opts = crate::app::AppOptions {
+        profile: crate::state::Profile {
+            name: s.profile.clone(),
+            base_url: s.base_url.clone(),
+            read_only: s.read_only,
+            accent: s.accent.clone(),
+            refresh_secs: s.refresh_secs,
+        },
+        client,
+        log_file: crate::app::default_log_file(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let result = crate::app::run_in_terminal(opts).await;
+    if let Some(server) = embedded {
+        server.shutdown().await;
+    }
+    match result {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            eprintln!("trunktui: terminal error: {e}");
+            Exit::Internal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_sanitizes_and_aligns() {
+        let trunks = vec![
+            Trunk {
+                trunk_id: "ST_1".into(),
+                trunk_name: Some("evil\x1b]52;c;AAAA\x07".into()),
+                trunk_address: None,
+                trunk_numbers: Some(vec!["+1".into(), "+2".into(), "+3".into()]),
+                trunk_type: Some("twilio".into()),
+                trunk_created_at: Some("2024-01-15T10:00:00.000000".into()),
+                trunk_created_by_email: None,
+            },
+            Trunk {
+                trunk_id: "ST_漢字".into(),
+                trunk_name: None,
+                trunk_address: Some("sip.exotel.com".into()),
+                trunk_numbers: None,
+                trunk_type: None,
+                trunk_created_at: None,
+                trunk_created_by_email: None,
+            },
+        ];
+        let mut out = Vec::new();
+        write_table(&mut out, &trunks, false).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(!s.contains('\x1b') && !s.contains('\x07'));
+        assert!(s.contains("evil␛]52;c;AAAA␇"));
+        assert!(s.contains("+1 +2"));
+        assert!(s.contains("2024-01-15 10:00"));
+        // The id column is as wide as its widest cell (ST_漢字 is 7 columns), plus two spaces.
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines[0].starts_with("ID       NAME"), "{s}");
+        assert!(lines[1].starts_with("ST_1     evil"), "{s}");
+        assert!(lines[2].starts_with("ST_漢字  ?"), "{s}");
+    }
+}

@@ -1,0 +1,878 @@
+//! The configuration of trunktui: the TOML file, the environment and the command-line
+//! overrides merged into one `Settings`. Reads files and the injected environment only; it
+//! never touches the terminal or the network, and never puts an API key in a message.
+
+use crate::api::{ApiKey, AuthScheme};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+use toml::Spanned;
+
+/// The text of `config.example.toml`, which `init` writes.
+pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+const DEFAULT_PROFILE: &str = "default";
+const DEFAULT_BASE_URL: &str = "http://localhost:8000";
+const DEFAULT_TIMEOUT_SECS: u64 = 10;
+const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
+const DEFAULT_REFRESH_SECS: u64 = 30;
+
+const ENV_CONFIG: &str = "TRUNKTUI_CONFIG";
+const ENV_PROFILE: &str = "TRUNKTUI_PROFILE";
+const ENV_BASE_URL: &str = "TRUNKTUI_BASE_URL";
+const ENV_API_KEY: &str = "TRUNKTUI_API_KEY";
+
+// How the command-line flags are named in messages; main.rs defines them.
+const FLAG_CONFIG: &str = "--config";
+const FLAG_PROFILE: &str = "--profile";
+const FLAG_BASE_URL: &str = "--base-url";
+const FLAG_TIMEOUT: &str = "--timeout";
+
+/// What the command-line flags override; `None` leaves the value to the layers below.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub base_url: Option<String>,
+    pub auth_scheme: Option<AuthScheme>,
+    pub timeout_secs: Option<u64>,
+}
+
+/// The merged configuration the program runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: String,
+    pub base_url: String,
+    pub auth_scheme: AuthScheme,
+    pub api_key: Option<ApiKey>,
+    /// Where the key came from, for messages such as a 401 hint; never the key.
+    pub key_source: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Seconds between automatic list refreshes; 0 means off.
+    pub refresh_secs: u64,
+    pub read_only: bool,
+    /// A colour name or `#rrggbb`, already checked to parse as a ratatui colour.
+    pub accent: Option<String>,
+    pub config_path: PathBuf,
+    pub config_found: bool,
+    /// Problems that do not stop the program but that the user should see.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file named explicitly (flag or `TRUNKTUI_CONFIG`) is missing; at the default path a
+    /// missing file just means defaults.
+    #[error("config file {} (from {origin}) does not exist", path.display())]
+    NotFound { path: PathBuf, origin: &'static str },
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    /// Anything wrong inside the file: bad TOML, an unknown or mistyped key, a bad value.
+    #[error("{}: {message}", location(path, *line, *column))]
+    File {
+        path: PathBuf,
+        /// 1-based; `None` when the parser could not point at a place.
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    /// A value from the environment or a flag that cannot be used; `origin` names it.
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+    #[error("{}", unknown_profile_message(name, origin, path, *config_found, available))]
+    UnknownProfile {
+        name: String,
+        origin: &'static str,
+        path: PathBuf,
+        config_found: bool,
+        available: Vec<String>,
+    },
+    #[error(
+        "{} defines several profiles ({}) and no default_profile; set default_profile in \
+         the file, or choose one with {FLAG_PROFILE} or {ENV_PROFILE}",
+        path.display(),
+        quoted_list(available)
+    )]
+    NoDefaultProfile {
+        path: PathBuf,
+        available: Vec<String>,
+    },
+    #[error("{} already exists; not overwriting it", path.display())]
+    Exists { path: PathBuf },
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
+}
+
+fn location(path: &Path, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("{}:{line}:{column}", path.display()),
+        (Some(line), None) => format!("{}:{line}", path.display()),
+        _ => path.display().to_string(),
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_profile_message(
+    name: &str,
+    origin: &str,
+    path: &Path,
+    config_found: bool,
+    available: &[String],
+) -> String {
+    let head = format!("profile `{name}` (from {origin}) is not defined");
+    if !config_found {
+        format!(
+            "{head}: there is no config file at {}, so only the built-in profile \
+             `{DEFAULT_PROFILE}` exists",
+            path.display()
+        )
+    } else if available.is_empty() {
+        format!("{head} in {}; it defines no profiles", path.display())
+    } else {
+        format!(
+            "{head} in {}; defined profiles: {}",
+            path.display(),
+            quoted_list(available)
+        )
+    }
+}
+
+/// The file as written. Every value is optional so that the layers below show through;
+/// spans let errors about values point at their line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct FileConfig {
+    default_profile: Option<Spanned<String>>,
+    profiles: BTreeMap<String, Spanned<ProfileFile>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ProfileFile {
+    base_url: Option<Spanned<String>>,
+    auth_scheme: Option<AuthScheme>,
+    api_key: Option<Spanned<SecretString>>,
+    api_key_env: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<u64>>,
+    connect_timeout_secs: Option<Spanned<u64>>,
+    refresh_secs: Option<u64>,
+    read_only: Option<bool>,
+    accent: Option<Spanned<String>>,
+}
+
+/// The `api_key` value. Its own deserializer, because serde's default type errors quote the
+/// offending value (`invalid type: integer `12345``), which would print a numeric key.
+struct SecretString(ApiKey);
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_string(SecretVisitor)
+    }
+}
+
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn not_a_string<E: serde::de::Error>() -> E {
+        E::custom("api_key must be a string in quotes")
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SecretVisitor {
+    type Value = SecretString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SecretString, E> {
+        Ok(SecretString(ApiKey::new(v)))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<SecretString, E> {
+        Ok(SecretString(ApiKey::new(v)))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_char<E: serde::de::Error>(self, _: char) -> Result<SecretString, E> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<SecretString, A::Error> {
+        Err(Self::not_a_string())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<SecretString, A::Error> {
+        Err(Self::not_a_string())
+    }
+}
+
+/// The platform's place for the file: `~/.config/trunktui/config.toml` on Linux.
+/// `None` when no home directory can be found.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "trunktui").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Merge built-in defaults < file < environment < flags. `env` is injected so tests don't
+/// touch the process environment; main passes `&|name| std::env::var(name).ok()`.
+pub fn resolve(
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, ConfigError> {
+    resolve_with_default_path(flags, env, default_config_path())
+}
+
+/// `resolve` with the default path given, so tests can stand in for the user's real file.
+pub fn resolve_with_default_path(
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    default_path: Option<PathBuf>,
+) -> Result<Settings, ConfigError> {
+    // An empty variable (`TRUNKTUI_API_KEY=`) is how people unset things in scripts; treat
+    // it as absent rather than as an empty key or an empty path.
+    let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let mut warnings = Vec::new();
+
+    let (path, explicit) = match (&flags.config, env(ENV_CONFIG)) {
+        (Some(path), _) => (path.clone(), Some(FLAG_CONFIG)),
+        (None, Some(path)) => (PathBuf::from(path), Some(ENV_CONFIG)),
+        (None, None) => match default_path {
+            Some(path) => (path, None),
+            None => {
+                warnings.push(format!(
+                    "no configuration directory could be found (is HOME set?); using \
+                     built-in defaults; {FLAG_CONFIG} or {ENV_CONFIG} name a file"
+                ));
+                (PathBuf::new(), None)
+            }
+        },
+    };
+
+    let (text, config_found) = if path.as_os_str().is_empty() {
+        (None, false)
+    } else {
+        match fs::read_to_string(&path) {
+            Ok(text) => (Some(text), true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match explicit {
+                Some(origin) => return Err(ConfigError::NotFound { path, origin }),
+                None => (None, false),
+            },
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        }
+    };
+    let text = text.unwrap_or_default();
+    let file = parse_file(&path, &text)?;
+    let at =
+        |span: std::ops::Range<usize>, message: String| file_error(&path, &text, span, message);
+
+    let names: Vec<String> = file.profiles.keys().cloned().collect();
+    if let Some(default) = &file.default_profile
+        && !file.profiles.contains_key(default.get_ref())
+    {
+        let message = if names.is_empty() {
+            format!(
+                "default_profile `{}` is not defined; the file defines no profiles",
+                default.get_ref()
+            )
+        } else {
+            format!(
+                "default_profile `{}` is not defined; defined profiles: {}",
+                default.get_ref(),
+                quoted_list(&names)
+            )
+        };
+        return Err(at(default.span(), message));
+    }
+    // Every profile is checked, not only the chosen one, so a mistake shows up before the
+    // day someone switches to that profile.
+    for (name, profile) in &file.profiles {
+        check_profile(name, profile.get_ref(), &at)?;
+    }
+
+    let explicit_profile = match (&flags.profile, env(ENV_PROFILE)) {
+        (Some(name), _) => Some((name.clone(), FLAG_PROFILE)),
+        (None, Some(name)) => Some((name, ENV_PROFILE)),
+        (None, None) => None,
+    };
+    let profile_name = match explicit_profile {
+        Some((name, origin)) => {
+            let builtin = file.profiles.is_empty() && name == DEFAULT_PROFILE;
+            if !builtin && !file.profiles.contains_key(&name) {
+                return Err(ConfigError::UnknownProfile {
+                    name,
+                    origin,
+                    path,
+                    config_found,
+                    available: names,
+                });
+            }
+            name
+        }
+        None => match &file.default_profile {
+            Some(name) => name.get_ref().clone(),
+            None if names.len() == 1 => names[0].clone(),
+            None if names.is_empty() || file.profiles.contains_key(DEFAULT_PROFILE) => {
+                DEFAULT_PROFILE.to_string()
+            }
+            // Silently running with built-in defaults would aim a file full of servers at
+            // localhost with no key; asking is kinder.
+            None => {
+                return Err(ConfigError::NoDefaultProfile {
+                    path,
+                    available: names,
+                });
+            }
+        },
+    };
+    let empty = ProfileFile::default();
+    let profile = file
+        .profiles
+        .get(&profile_name)
+        .map_or(&empty, |p| p.get_ref());
+    let span_origin = |span: std::ops::Range<usize>| {
+        let (line, column) = line_col(&text, span.start);
+        format!("{}:{line}:{column}", path.display())
+    };
+
+    let (base_url, base_url_origin) = if let Some(url) = &flags.base_url {
+        (url.trim().to_string(), FLAG_BASE_URL.to_string())
+    } else if let Some(url) = env(ENV_BASE_URL) {
+        (url.trim().to_string(), ENV_BASE_URL.to_string())
+    } else if let Some(url) = &profile.base_url {
+        (url.get_ref().trim().to_string(), span_origin(url.span()))
+    } else {
+        (
+            DEFAULT_BASE_URL.to_string(),
+            "the built-in default".to_string(),
+        )
+    };
+    // File values were checked with their line above; the environment and flags are checked
+    // here, naming the variable or flag.
+    let url = parse_base_url(&base_url).map_err(|message| ConfigError::Invalid {
+        origin: base_url_origin,
+        message,
+    })?;
+    if let Some(warning) = cleartext_warning(&base_url, &url) {
+        warnings.push(warning);
+    }
+
+    let auth_scheme = flags
+        .auth_scheme
+        .or(profile.auth_scheme)
+        .unwrap_or_default();
+
+    let timeout_secs = match flags.timeout_secs {
+        Some(0) => {
+            return Err(ConfigError::Invalid {
+                origin: FLAG_TIMEOUT.to_string(),
+                message: "timeout_secs must be at least 1".to_string(),
+            });
+        }
+        Some(secs) => secs,
+        None => profile
+            .timeout_secs
+            .as_ref()
+            .map_or(DEFAULT_TIMEOUT_SECS, |s| *s.get_ref()),
+    };
+    let connect_timeout_secs = profile
+        .connect_timeout_secs
+        .as_ref()
+        .map_or(DEFAULT_CONNECT_TIMEOUT_SECS, |s| *s.get_ref());
+
+    let (api_key, key_source) = if let Some(key) = env(ENV_API_KEY) {
+        (Some(ApiKey::new(key.trim())), ENV_API_KEY.to_string())
+    } else if let Some(key) = &profile.api_key {
+        let key = ApiKey::new(key.get_ref().0.expose().trim());
+        (Some(key), format!("api_key in {}", path.display()))
+    } else if let Some(var) = &profile.api_key_env {
+        let var = var.get_ref();
+        let source = format!("env var {var} (api_key_env of profile {profile_name})");
+        match env(var) {
+            Some(key) => (Some(ApiKey::new(key.trim())), source),
+            None => {
+                warnings.push(format!(
+                    "profile {profile_name}: api_key_env names {var}, which is not set (or \
+                     empty); no API key will be sent; set {var} or {ENV_API_KEY}"
+                ));
+                (None, format!("{source}, which is not set"))
+            }
+        }
+    } else {
+        (None, "no key configured".to_string())
+    };
+
+    if config_found
+        && file
+            .profiles
+            .values()
+            .any(|p| p.get_ref().api_key.is_some())
+        && let Some(warning) = permission_warning(&path)
+    {
+        warnings.push(warning);
+    }
+
+    Ok(Settings {
+        profile: profile_name,
+        base_url,
+        auth_scheme,
+        api_key,
+        key_source,
+        timeout: Duration::from_secs(timeout_secs),
+        connect_timeout: Duration::from_secs(connect_timeout_secs),
+        refresh_secs: profile.refresh_secs.unwrap_or(DEFAULT_REFRESH_SECS),
+        read_only: profile.read_only.unwrap_or(false),
+        accent: profile
+            .accent
+            .as_ref()
+            .map(|a| a.get_ref().trim().to_string()),
+        config_path: path,
+        config_found,
+        warnings,
+    })
+}
+
+fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|mut e| {
+        let span = e.span();
+        let message = e.message().to_string();
+        // Without the input, toml's Display is the message plus the key path ("in
+        // `profiles.local.timeout_secs`"); with it, it would quote the whole source line,
+        // which may be an api_key line.
+        e.set_input(None);
+        let rendered = e.to_string();
+        let key_path = rendered
+            .lines()
+            .filter_map(|l| l.strip_prefix("in `")?.strip_suffix('`'))
+            .next_back();
+        let message = match key_path {
+            Some(key_path) => format!("{message} (in `{key_path}`)"),
+            None => message,
+        };
+        match span {
+            Some(span) => file_error(path, text, span, message),
+            None => ConfigError::File {
+                path: path.to_path_buf(),
+                line: None,
+                column: None,
+                message,
+            },
+        }
+    })
+}
+
+fn file_error(
+    path: &Path,
+    text: &str,
+    span: std::ops::Range<usize>,
+    message: String,
+) -> ConfigError {
+    let (line, column) = line_col(text, span.start);
+    ConfigError::File {
+        path: path.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        message,
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn check_profile(
+    name: &str,
+    profile: &ProfileFile,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+) -> Result<(), ConfigError> {
+    if let Some(url) = &profile.base_url {
+        parse_base_url(url.get_ref().trim()).map_err(|m| at(url.span(), m))?;
+    }
+    if let Some(key) = &profile.api_key
+        && key.get_ref().0.expose().trim().is_empty()
+    {
+        return Err(at(
+            key.span(),
+            format!("api_key of profile `{name}` is empty; remove the line or fill in the key"),
+        ));
+    }
+    if let Some(var) = &profile.api_key_env {
+        if profile.api_key.is_some() {
+            return Err(at(
+                var.span(),
+                format!(
+                    "profile `{name}` sets both api_key and api_key_env; keep only one of them"
+                ),
+            ));
+        }
+        // A key pasted here by mistake would otherwise be echoed in the "not set" warning,
+        // so the value is not repeated.
+        if !is_env_var_name(var.get_ref()) {
+            return Err(at(
+                var.span(),
+                format!(
+                    "api_key_env of profile `{name}` must be the name of an environment \
+                     variable (letters, digits and _, not starting with a digit), not the \
+                     key itself; a key goes in api_key"
+                ),
+            ));
+        }
+    }
+    for (field, secs) in [
+        ("timeout_secs", &profile.timeout_secs),
+        ("connect_timeout_secs", &profile.connect_timeout_secs),
+    ] {
+        if let Some(secs) = secs
+            && *secs.get_ref() == 0
+        {
+            return Err(at(
+                secs.span(),
+                format!("{field} of profile `{name}` must be at least 1"),
+            ));
+        }
+    }
+    if let Some(accent) = &profile.accent
+        && ratatui::style::Color::from_str(accent.get_ref().trim()).is_err()
+    {
+        return Err(at(
+            accent.span(),
+            format!(
+                "accent `{}` of profile `{name}` is not a colour; use a name such as red, \
+                 yellow or lightblue, or #rrggbb",
+                accent.get_ref()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn is_env_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The base URL as the client will use it; the error says what is wrong, quoting the URL.
+fn parse_base_url(raw: &str) -> Result<reqwest::Url, String> {
+    // Checked before parsing because "localhost:8000" parses as a URL whose scheme is
+    // "localhost", which would make a confusing message.
+    let lower = raw.to_ascii_lowercase();
+    if !lower.starts_with("http://") && !lower.starts_with("https://") {
+        return Err(format!(
+            "base_url `{raw}` must start with http:// or https://"
+        ));
+    }
+    let url =
+        reqwest::Url::parse(raw).map_err(|e| format!("base_url `{raw}` is not a URL: {e}"))?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("base_url `{raw}` has no host"));
+    }
+    Ok(url)
+}
+
+fn cleartext_warning(raw: &str, url: &reqwest::Url) -> Option<String> {
+    if url.scheme() != "http" {
+        return None;
+    }
+    let host = url.host_str()?;
+    // IPv6 hosts come bracketed ("[::1]") from host_str.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let name = bare.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    };
+    (!loopback).then(|| {
+        format!(
+            "base_url {raw} uses plain http:// to a host that is not this machine: the API key \
+             and trunk passwords would travel in clear text; use https://"
+        )
+    })
+}
+
+#[cfg(unix)]
+fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{} holds an API key and is open to group or others (mode {mode:03o}); run: chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn permission_warning(_path: &Path) -> Option<String> {
+    // Windows ACLs do not map onto a mode; the profile directory is already per-user.
+    None
+}
+
+/// Write the example configuration to `path`, creating its directories. The file is
+/// created owner-only because the user is about to put a key in it, and an existing file is
+/// never overwritten.
+pub fn init(path: &Path) -> Result<(), ConfigError> {
+    let write_error = |source| ConfigError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(parent).map_err(write_error)?;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            ConfigError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            write_error(e)
+        }
+    })?;
+    file.write_all(EXAMPLE.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(write_error)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn resolve_text(text: &str, vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let vars: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        resolve_with_default_path(
+            &Overrides::default(),
+            &|name| vars.get(name).cloned(),
+            Some(path),
+        )
+    }
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let text = "a = 1\néé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        // The `=` at byte 11 follows two two-byte characters and a space.
+        assert_eq!(line_col(text, 11), (2, 4));
+        // An offset inside a character counts as that character.
+        assert_eq!(line_col(text, 7), (2, 1));
+        assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn the_example_parses() {
+        let file = parse_file(Path::new("example"), EXAMPLE).unwrap();
+        assert_eq!(
+            file.default_profile.as_ref().map(|p| p.get_ref().as_str()),
+            Some("local")
+        );
+        let local = file.profiles["local"].get_ref();
+        assert_eq!(
+            local.base_url.as_ref().map(|u| u.get_ref().as_str()),
+            Some("http://localhost:8000")
+        );
+        assert_eq!(local.auth_scheme, Some(AuthScheme::XApiKey));
+    }
+
+    #[test]
+    fn a_mistyped_api_key_is_not_quoted_in_the_error() {
+        for text in [
+            "[profiles.x]\napi_key = 987654321\n",
+            "[profiles.x]\napi_key = 98765.4321\n",
+            "[profiles.x]\napi_key = [987654321]\n",
+        ] {
+            let err = resolve_text(text, &[]).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains(":2:11: "), "{msg}");
+            assert!(msg.contains("api_key"), "{msg}");
+            assert!(!msg.contains("987654321"), "{msg}");
+            assert!(!msg.contains("98765"), "{msg}");
+        }
+        // A syntax error on the key's line names the line, not its content.
+        let err = resolve_text("[profiles.x]\napi_key = \"abc123\n", &[]).unwrap_err();
+        assert!(!err.to_string().contains("abc123"), "{err}");
+        let err = resolve_text("[profiles.x]\napi_key = abc123\n", &[]).unwrap_err();
+        assert!(!err.to_string().contains("abc123"), "{err}");
+    }
+
+    #[test]
+    fn a_key_pasted_into_api_key_env_is_refused_without_echoing_it() {
+        let err = resolve_text("[profiles.x]\napi_key_env = \"sk-12-34\"\n", &[]).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(":2:15: "), "{msg}");
+        assert!(!msg.contains("sk-12-34"), "{msg}");
+    }
+
+    #[test]
+    fn invalid_values_in_the_file_name_their_line() {
+        let cases = [
+            ("[profiles.x]\ntimeout_secs = 0\n", ":2:16: timeout_secs"),
+            (
+                "[profiles.x]\nconnect_timeout_secs = 0\n",
+                ":2:24: connect_timeout_secs",
+            ),
+            (
+                "[profiles.x]\naccent = \"reddish\"\n",
+                ":2:10: accent `reddish`",
+            ),
+            (
+                "[profiles.x]\napi_key = \"  \"\n",
+                ":2:11: api_key of profile `x` is empty",
+            ),
+            (
+                "[profiles.x]\nauth_scheme = \"basic\"\n",
+                ":2:15: unknown variant `basic`",
+            ),
+            (
+                "default_profile = \"y\"\n[profiles.x]\n",
+                ":1:19: default_profile `y` is not defined; defined profiles: `x`",
+            ),
+            (
+                "[profiles.x]\nbase_url = \"http://\"\n",
+                ":2:12: base_url `http://`",
+            ),
+            (
+                "[profiles.x]\nbase_url = \"localhost:8000\"\n",
+                ":2:12: base_url `localhost:8000` must start with http:// or https://",
+            ),
+            ("[profiles.x]\nread_only = \"yes\"\n", ":2:13: invalid type"),
+        ];
+        for (text, expected) in cases {
+            let msg = resolve_text(text, &[]).unwrap_err().to_string();
+            assert!(msg.contains(expected), "{text:?}: {msg}");
+        }
+    }
+
+    #[test]
+    fn accents_take_names_and_hex() {
+        for accent in ["red", "LightRed", "#ff0000"] {
+            let text = format!("[profiles.x]\naccent = \"{accent}\"\n");
+            let s = resolve_text(&text, &[]).unwrap();
+            assert_eq!(s.accent.as_deref(), Some(accent));
+        }
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let s = resolve_text(
+            "[profiles.x]\napi_key = \"from-file\"\n",
+            &[("TRUNKTUI_API_KEY", ""), ("TRUNKTUI_BASE_URL", " ")],
+        )
+        .unwrap();
+        assert_eq!(s.api_key.unwrap().expose(), "from-file");
+        assert_eq!(s.base_url, DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn settings_debug_hides_the_key() {
+        let s = resolve_text("[profiles.x]\napi_key = \"hunter2-key\"\n", &[]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2-key"));
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for (url, warns) in [
+            ("http://localhost", false),
+            ("http://LOCALHOST.", false),
+            ("http://api.localhost:8000", false),
+            ("http://127.0.0.1", false),
+            ("http://127.255.0.9", false),
+            ("http://[::1]", false),
+            ("https://example.com", false),
+            ("http://example.com", true),
+            ("http://[2001:db8::1]", true),
+            ("http://localhost.example.com", true),
+        ] {
+            let parsed = parse_base_url(url).unwrap();
+            assert_eq!(cleartext_warning(url, &parsed).is_some(), warns, "{url}");
+        }
+    }
+
+    #[test]
+    fn env_var_names() {
+        assert!(is_env_var_name("LOCAL_TRUNK_KEY"));
+        assert!(is_env_var_name("_x1"));
+        assert!(!is_env_var_name("1X"));
+        assert!(!is_env_var_name(""));
+        assert!(!is_env_var_name("sk-live"));
+    }
+}

@@ -1,0 +1,46 @@
+//! What the app loop reacts to: keys and resizes from the terminal, answers from the worker,
+//! and timers that exist only while something visible is due to change.
+
+use crate::api::{ApiError, CreateTrunkRequest, TrunkList};
+use ratatui::crossterm::event::KeyEvent;
+use std::time::Duration;
+
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// A deadline from `update::next_wakeup` passed: a refresh is due or an age label changed.
+    Tick,
+    Api(ApiEvent),
+}
+
+/// Answers from the worker, tagged with the id of the request they answer.
+#[derive(Debug)]
+pub enum ApiEvent {
+    Listed {
+        id: u64,
+        elapsed: Duration,
+        result: Result<TrunkList, ApiError>,
+    },
+    Created {
+        id: u64,
+        elapsed: Duration,
+        result: Result<String, ApiError>,
+    },
+    Deactivated {
+        id: u64,
+        elapsed: Duration,
+        trunk_id: String,
+        result: Result<(), ApiError>,
+    },
+}
+
+/// What `update` asks the outside world to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    List { id: u64 },
+    Create { id: u64, req: CreateTrunkRequest },
+    Deactivate { id: u64, trunk_id: String },
+    /// Put this text on the clipboard (OSC 52, written by the terminal layer).
+    Copy(String),
+}

@@ -1,0 +1,520 @@
+//! The local server's trunks: kept in memory, or in one JSON file that is replaced atomically
+//! on every change. Knows nothing of HTTP and never holds a raw API key, only owner fingerprints.
+
+use super::ServerError;
+use crate::api::Provider;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The layout of the data file; bumped when a build could no longer read an older file.
+const FORMAT_VERSION: u32 = 1;
+
+/// One trunk as the server keeps it, credentials included: a real server needs them to place
+/// calls, so the file is private to its owner (mode 0600).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StoredTrunk {
+    pub trunk_id: String,
+    /// The fingerprint of the owner's API key (see `auth`), never the key itself.
+    pub owner: String,
+    pub trunk_name: String,
+    pub trunk_address: String,
+    pub trunk_numbers: Vec<String>,
+    pub trunk_auth_username: String,
+    pub trunk_auth_password: String,
+    pub trunk_type: Provider,
+    pub trunk_created_at: String,
+    /// Set by deactivate: a soft delete, so the record stays and a second deactivate can say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+}
+
+impl StoredTrunk {
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
+}
+
+impl fmt::Debug for StoredTrunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredTrunk")
+            .field("trunk_id", &self.trunk_id)
+            .field("owner", &self.owner)
+            .field("trunk_name", &self.trunk_name)
+            .field("trunk_address", &self.trunk_address)
+            .field("trunk_numbers", &self.trunk_numbers)
+            .field("trunk_auth_username", &self.trunk_auth_username)
+            .field("trunk_auth_password", &"***")
+            .field("trunk_type", &self.trunk_type)
+            .field("trunk_created_at", &self.trunk_created_at)
+            .field("deactivated_at", &self.deactivated_at)
+            .finish()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoreFile {
+    version: u32,
+    trunks: Vec<StoredTrunk>,
+}
+
+/// What deactivating an id for an owner came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Deactivation {
+    Done,
+    /// Unknown id, or another owner's trunk: the same answer, so ids of others do not leak.
+    NotFound,
+    AlreadyInactive,
+}
+
+#[derive(Debug)]
+pub(crate) struct Store {
+    trunks: Vec<StoredTrunk>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    pub fn in_memory() -> Store {
+        Store {
+            trunks: Vec::new(),
+            path: None,
+        }
+    }
+
+    /// Loads the file at `path`, or starts empty when there is none yet. Creates the parent
+    /// directory so a fresh `--data` location works, and saves once so that a location the
+    /// server cannot write fails now rather than at the first create.
+    pub async fn open(path: PathBuf) -> Result<Store, ServerError> {
+        let (trunks, path) = blocking(move || {
+            if let Some(dir) = parent_dir(&path) {
+                create_private_dir(dir).map_err(|source| ServerError::DataUnwritable {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            let trunks = load(&path)?;
+            Ok((trunks, path))
+        })
+        .await?;
+        let mut store = Store {
+            trunks: Vec::new(),
+            path: Some(path),
+        };
+        store.replace(trunks).await?;
+        Ok(store)
+    }
+
+    pub fn trunks(&self) -> &[StoredTrunk] {
+        &self.trunks
+    }
+
+    pub fn contains_id(&self, trunk_id: &str) -> bool {
+        self.trunks.iter().any(|t| t.trunk_id == trunk_id)
+    }
+
+    /// Whether the owner has ever had a trunk here, deactivated ones included.
+    pub fn has_any_for(&self, owner: &str) -> bool {
+        self.trunks.iter().any(|t| t.owner == owner)
+    }
+
+    /// The owner's active trunks, oldest first.
+    pub fn active_for<'a>(&'a self, owner: &'a str) -> impl Iterator<Item = &'a StoredTrunk> {
+        self.trunks
+            .iter()
+            .filter(move |t| t.owner == owner && t.is_active())
+    }
+
+    pub async fn insert(&mut self, trunk: StoredTrunk) -> Result<(), ServerError> {
+        let mut next = self.trunks.clone();
+        next.push(trunk);
+        self.replace(next).await
+    }
+
+    pub async fn deactivate(
+        &mut self,
+        owner: &str,
+        trunk_id: &str,
+        now: String,
+    ) -> Result<Deactivation, ServerError> {
+        let Some(index) = self
+            .trunks
+            .iter()
+            .position(|t| t.trunk_id == trunk_id && t.owner == owner)
+        else {
+            return Ok(Deactivation::NotFound);
+        };
+        if !self.trunks[index].is_active() {
+            return Ok(Deactivation::AlreadyInactive);
+        }
+        let mut next = self.trunks.clone();
+        next[index].deactivated_at = Some(now);
+        self.replace(next).await?;
+        Ok(Deactivation::Done)
+    }
+
+    /// Saves `trunks` first and only then keeps them, so a failed save leaves the store (and
+    /// the answer the client gets) as if the change never happened.
+    pub async fn replace(&mut self, trunks: Vec<StoredTrunk>) -> Result<(), ServerError> {
+        let trunks = match &self.path {
+            Some(path) => {
+                let path = path.clone();
+                blocking(move || save(&path, trunks)).await?
+            }
+            None => trunks,
+        };
+        self.trunks = trunks;
+        Ok(())
+    }
+}
+
+/// Runs file I/O off the async workers; a panic there becomes an error, not a crash.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
+) -> Result<T, ServerError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServerError::Internal(format!("the store's I/O task failed: {e}")))?
+}
+
+/// Reads a data file. A missing or blank file is an empty store (so `touch trunks.json`
+/// works); anything else that is not a store this build wrote is an error naming the path.
+pub(crate) fn load(path: &Path) -> Result<Vec<StoredTrunk>, ServerError> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(ServerError::DataUnreadable {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Vec::new());
+    }
+    let corrupt = |reason: String| ServerError::DataCorrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file: StoreFile = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    if file.version != FORMAT_VERSION {
+        return Err(corrupt(format!(
+            "format version {} is not one this build reads ({FORMAT_VERSION})",
+            file.version
+        )));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for trunk in &file.trunks {
+        if !ids.insert(trunk.trunk_id.as_str()) {
+            return Err(corrupt(format!(
+                "trunk id {} appears twice",
+                trunk.trunk_id
+            )));
+        }
+    }
+    Ok(file.trunks)
+}
+
+/// Writes the whole store to `path` atomically and hands the trunks back.
+pub(crate) fn save(path: &Path, trunks: Vec<StoredTrunk>) -> Result<Vec<StoredTrunk>, ServerError> {
+    let file = StoreFile {
+        version: FORMAT_VERSION,
+        trunks,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file)
+        .map_err(|e| ServerError::Internal(format!("cannot encode the trunk store: {e}")))?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes).map_err(|source| ServerError::DataUnwritable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(file.trunks)
+}
+
+/// Readers (and a restart after a crash or power loss) see either the old file or the new
+/// one, never a mix: a private temp file in the same directory is filled and flushed to disk,
+/// renamed over the target, and the directory is flushed so the rename itself is durable.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, "the data path names no file")
+    })?;
+    // A random part keeps two writers (or a leftover from a crash) from sharing a temp file.
+    let tmp_name = format!(
+        ".{}.tmp-{}-{}",
+        name.to_string_lossy(),
+        std::process::id(),
+        super::random_base62(8)
+    );
+    let dir = parent_dir(path);
+    let tmp = match dir {
+        Some(dir) => dir.join(tmp_name),
+        None => PathBuf::from(tmp_name),
+    };
+    let result = (|| {
+        let mut file = create_private_file(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)?;
+        sync_dir(dir.unwrap_or(Path::new(".")))
+    })();
+    if result.is_err() {
+        // Best effort: the temp file may hold credentials and is of no use any more.
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The directory holding `path`, or `None` for a bare file name (the current directory).
+fn parent_dir(path: &Path) -> Option<&Path> {
+    path.parent().filter(|p| !p.as_os_str().is_empty())
+}
+
+fn create_private_file(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Other systems have no portable way to flush a directory; the rename is still atomic.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trunk(id: &str, owner: &str) -> StoredTrunk {
+        StoredTrunk {
+            trunk_id: id.to_string(),
+            owner: owner.to_string(),
+            trunk_name: format!("Trunk {id}"),
+            trunk_address: "example.pstn.twilio.com".into(),
+            trunk_numbers: vec!["+15550100000".into()],
+            trunk_auth_username: "ACxxxxxxxx".into(),
+            trunk_auth_password: "secret-token".into(),
+            trunk_type: Provider::Twilio,
+            trunk_created_at: "2024-01-15T10:00:00.000000".into(),
+            deactivated_at: None,
+        }
+    }
+
+    /// Every entry of the directory but the store itself: temp files must never be left over.
+    fn others_in(dir: &Path, keep: &Path) -> Vec<PathBuf> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p != keep)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn every_change_is_on_disk_and_survives_a_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        let mut store = Store::open(path.clone()).await.unwrap();
+        assert!(
+            path.exists(),
+            "open saves once to prove the place is writable"
+        );
+        assert!(store.trunks().is_empty());
+
+        for (i, id) in ["ST_aaaaaaaaaaaa", "ST_bbbbbbbbbbbb", "ST_cccccccccccc"]
+            .into_iter()
+            .enumerate()
+        {
+            store.insert(trunk(id, "owner-a")).await.unwrap();
+            // After each write the file is whole, parses, holds everything, and stands alone.
+            let on_disk = load(&path).unwrap();
+            assert_eq!(on_disk.len(), i + 1);
+            assert_eq!(on_disk, store.trunks());
+            assert_eq!(others_in(dir.path(), &path), Vec::<PathBuf>::new());
+        }
+
+        let outcome = store
+            .deactivate(
+                "owner-a",
+                "ST_bbbbbbbbbbbb",
+                "2024-02-01T00:00:00.000000".into(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome, Deactivation::Done);
+        drop(store);
+
+        let store = Store::open(path.clone()).await.unwrap();
+        assert_eq!(store.trunks().len(), 3);
+        let active: Vec<_> = store
+            .active_for("owner-a")
+            .map(|t| t.trunk_id.as_str())
+            .collect();
+        assert_eq!(active, ["ST_aaaaaaaaaaaa", "ST_cccccccccccc"]);
+        assert_eq!(store.trunks()[0].trunk_auth_password, "secret-token");
+        assert_eq!(others_in(dir.path(), &path), Vec::<PathBuf>::new());
+    }
+
+    #[tokio::test]
+    async fn deactivate_is_scoped_to_the_owner_and_happens_once() {
+        let mut store = Store::in_memory();
+        store
+            .insert(trunk("ST_aaaaaaaaaaaa", "owner-a"))
+            .await
+            .unwrap();
+        let now = || "2024-02-01T00:00:00.000000".to_string();
+        assert_eq!(
+            store
+                .deactivate("owner-b", "ST_aaaaaaaaaaaa", now())
+                .await
+                .unwrap(),
+            Deactivation::NotFound
+        );
+        assert_eq!(
+            store.deactivate("owner-a", "ST_nope", now()).await.unwrap(),
+            Deactivation::NotFound
+        );
+        assert_eq!(
+            store
+                .deactivate("owner-a", "ST_aaaaaaaaaaaa", now())
+                .await
+                .unwrap(),
+            Deactivation::Done
+        );
+        assert_eq!(
+            store
+                .deactivate("owner-a", "ST_aaaaaaaaaaaa", now())
+                .await
+                .unwrap(),
+            Deactivation::AlreadyInactive
+        );
+        assert!(store.has_any_for("owner-a"));
+        assert_eq!(store.active_for("owner-a").count(), 0);
+    }
+
+    #[test]
+    fn missing_and_blank_files_are_empty_stores() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.json");
+        assert!(load(&path).unwrap().is_empty());
+        fs::write(&path, " \n").unwrap();
+        assert!(load(&path).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_file_is_an_error_naming_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        let cases = [
+            r#"{"version":1,"trunks":[{"trunk_id":"ST_x""#.to_string(),
+            "not json at all".to_string(),
+            r#"{"version":99,"trunks":[]}"#.to_string(),
+            format!(
+                r#"{{"version":1,"trunks":[{t},{t}]}}"#,
+                t = serde_json::to_string(&trunk("ST_twice", "o")).unwrap()
+            ),
+        ];
+        for text in cases {
+            fs::write(&path, &text).unwrap();
+            let err = load(&path).unwrap_err();
+            assert!(
+                matches!(err, ServerError::DataCorrupt { .. }),
+                "{text}: {err:?}"
+            );
+            assert!(
+                err.to_string().contains(&path.display().to_string()),
+                "{err}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn open_refuses_a_corrupt_file_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        fs::write(&path, "{oops").unwrap();
+        let err = Store::open(path.clone()).await.unwrap_err();
+        assert!(err.to_string().contains("trunks.json"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{oops");
+    }
+
+    #[tokio::test]
+    async fn open_creates_missing_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/trunks.json");
+        Store::open(path.clone()).await.unwrap();
+        assert!(load(&path).unwrap().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        // A file the user made readable to others becomes private at the first save.
+        fs::write(&path, "").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let mut store = Store::open(path.clone()).await.unwrap();
+        store.insert(trunk("ST_aaaaaaaaaaaa", "o")).await.unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[tokio::test]
+    async fn a_failed_save_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        let mut store = Store::open(path.clone()).await.unwrap();
+        store.insert(trunk("ST_aaaaaaaaaaaa", "o")).await.unwrap();
+        // A non-empty directory where the file was: the rename fails, even for root.
+        fs::remove_file(&path).unwrap();
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("keep"), "x").unwrap();
+        let result = store.insert(trunk("ST_bbbbbbbbbbbb", "o")).await;
+        assert!(
+            matches!(result, Err(ServerError::DataUnwritable { .. })),
+            "{result:?}"
+        );
+        assert_eq!(store.trunks().len(), 1);
+        assert_eq!(others_in(dir.path(), &path), Vec::<PathBuf>::new());
+    }
+
+    #[test]
+    fn write_atomic_replaces_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.json");
+        write_atomic(&path, &[b'a'; 10_000]).unwrap();
+        write_atomic(&path, b"short").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"short");
+        assert_eq!(others_in(dir.path(), &path), Vec::<PathBuf>::new());
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        assert!(!format!("{:?}", trunk("ST_a", "o")).contains("secret-token"));
+    }
+}

@@ -1,0 +1,80 @@
+//! The status log: one line per request and answer, newest last, bounded in memory.
+
+use std::collections::VecDeque;
+
+/// Lines kept in memory; the log file keeps everything.
+pub const MAX_ENTRIES: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Success => "ok",
+            Severity::Warning => "warn",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub seq: u64,
+    /// Wall-clock time of day, UTC, "HH:MM:SS".
+    pub time: String,
+    pub severity: Severity,
+    /// Already free of secrets; may hold server text, which is sanitized when drawn.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LogState {
+    pub entries: VecDeque<LogEntry>,
+    next_seq: u64,
+    /// Lines scrolled up from the newest; 0 follows new lines as they come.
+    pub scroll: usize,
+}
+
+impl LogState {
+    pub fn push(&mut self, time: String, severity: Severity, text: String) {
+        if self.entries.len() == MAX_ENTRIES {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(LogEntry {
+            seq: self.next_seq,
+            time,
+            severity,
+            text,
+        });
+        self.next_seq += 1;
+        // A reader who scrolled up keeps their place as lines arrive.
+        if self.scroll > 0 {
+            self.scroll = (self.scroll + 1).min(self.entries.len().saturating_sub(1));
+        }
+    }
+
+    /// Entries with `seq >= from`, for appending to the log file.
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &LogEntry> {
+        self.entries.iter().filter(move |e| e.seq >= from)
+    }
+
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let max = self.entries.len().saturating_sub(1);
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    pub fn last(&self) -> Option<&LogEntry> {
+        self.entries.back()
+    }
+}

@@ -1,0 +1,285 @@
+//! The trunk list: every trunk from the last good answer, the filtered and sorted view of it,
+//! the selection (kept by trunk_id across refreshes) and the scroll.
+
+use crate::api::Trunk;
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    #[default]
+    Name,
+    Provider,
+    Address,
+    Numbers,
+    Created,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 5] = [
+        SortColumn::Name,
+        SortColumn::Provider,
+        SortColumn::Address,
+        SortColumn::Numbers,
+        SortColumn::Created,
+    ];
+
+    pub fn next(self) -> SortColumn {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::Provider => "provider",
+            SortColumn::Address => "address",
+            SortColumn::Numbers => "numbers",
+            SortColumn::Created => "created",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TrunkTable {
+    pub all: Vec<Trunk>,
+    /// Lower-cased text the filter searches, one per trunk, built once per answer.
+    haystacks: Vec<String>,
+    /// Indices into `all`, filtered and sorted: what the table shows, in order.
+    pub view: Vec<usize>,
+    /// Position in `view` of the selected row.
+    pub selected: usize,
+    /// First visible position in `view`.
+    pub offset: usize,
+    pub sort: SortColumn,
+    pub reverse: bool,
+    pub filter: String,
+    /// The filter line is taking keys.
+    pub filtering: bool,
+    /// Whether any answer arrived yet (an empty list differs from one not loaded).
+    pub loaded: bool,
+}
+
+impl TrunkTable {
+    /// Replaces the trunks, keeping the selected trunk (by id) and the scroll where they were.
+    pub fn replace(&mut self, trunks: Vec<Trunk>, visible_rows: usize) {
+        let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
+        self.haystacks = trunks.iter().map(haystack).collect();
+        self.all = trunks;
+        self.loaded = true;
+        self.rebuild_view();
+        match keep {
+            Some(id) => {
+                if !self.select_id(&id, visible_rows) {
+                    self.clamp(visible_rows);
+                }
+            }
+            None => self.clamp(visible_rows),
+        }
+    }
+
+    pub fn selected_trunk(&self) -> Option<&Trunk> {
+        self.view.get(self.selected).and_then(|&i| self.all.get(i))
+    }
+
+    /// Selects the trunk with this id if the view shows it; the scroll moves only if needed.
+    pub fn select_id(&mut self, id: &str, visible_rows: usize) -> bool {
+        match self.view.iter().position(|&i| self.all[i].trunk_id == id) {
+            Some(pos) => {
+                self.selected = pos;
+                self.scroll_into_view(visible_rows);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves the selection by `delta` rows, stopping at the ends.
+    pub fn move_by(&mut self, delta: isize, visible_rows: usize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let last = self.view.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.scroll_into_view(visible_rows);
+    }
+
+    pub fn select_first(&mut self, visible_rows: usize) {
+        self.selected = 0;
+        self.scroll_into_view(visible_rows);
+    }
+
+    pub fn select_last(&mut self, visible_rows: usize) {
+        self.selected = self.view.len().saturating_sub(1);
+        self.scroll_into_view(visible_rows);
+    }
+
+    pub fn set_filter(&mut self, filter: String, visible_rows: usize) {
+        let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
+        self.filter = filter;
+        self.rebuild_view();
+        self.offset = 0;
+        self.selected = 0;
+        if let Some(id) = keep {
+            self.select_id(&id, visible_rows);
+        }
+        self.clamp(visible_rows);
+    }
+
+    pub fn set_sort(&mut self, sort: SortColumn, reverse: bool, visible_rows: usize) {
+        let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
+        self.sort = sort;
+        self.reverse = reverse;
+        self.rebuild_view();
+        if let Some(id) = keep {
+            self.select_id(&id, visible_rows);
+        }
+        self.clamp(visible_rows);
+    }
+
+    /// Keeps the selection and scroll inside the view after it changed or the window resized.
+    pub fn clamp(&mut self, visible_rows: usize) {
+        self.selected = self.selected.min(self.view.len().saturating_sub(1));
+        let max_offset = self.view.len().saturating_sub(visible_rows.max(1));
+        self.offset = self.offset.min(max_offset);
+        self.scroll_into_view(visible_rows);
+    }
+
+    fn scroll_into_view(&mut self, visible_rows: usize) {
+        let rows = visible_rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+    }
+
+    fn rebuild_view(&mut self) {
+        let needle = self.filter.trim().to_lowercase();
+        self.view = if needle.is_empty() {
+            (0..self.all.len()).collect()
+        } else {
+            self.haystacks
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.contains(&needle))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let all = &self.all;
+        let sort = self.sort;
+        // Stable sort by the column, then by id, so equal rows never swap between refreshes.
+        self.view.sort_by(|&a, &b| {
+            compare(&all[a], &all[b], sort).then_with(|| all[a].trunk_id.cmp(&all[b].trunk_id))
+        });
+        if self.reverse {
+            self.view.reverse();
+        }
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        !self.filter.trim().is_empty()
+    }
+}
+
+/// Unknown values sort after known ones.
+fn compare(a: &Trunk, b: &Trunk, sort: SortColumn) -> Ordering {
+    fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    let lower = |s: Option<&String>| s.map(|s| s.to_lowercase());
+    match sort {
+        SortColumn::Name => opt(lower(a.trunk_name.as_ref()), lower(b.trunk_name.as_ref())),
+        SortColumn::Provider => opt(a.trunk_type.as_ref(), b.trunk_type.as_ref()),
+        SortColumn::Address => opt(
+            lower(a.trunk_address.as_ref()),
+            lower(b.trunk_address.as_ref()),
+        ),
+        SortColumn::Numbers => opt(
+            a.trunk_numbers.as_ref().and_then(|n| n.first()),
+            b.trunk_numbers.as_ref().and_then(|n| n.first()),
+        ),
+        // ISO 8601 strings of one format sort by time.
+        SortColumn::Created => opt(a.trunk_created_at.as_ref(), b.trunk_created_at.as_ref()),
+    }
+}
+
+fn haystack(t: &Trunk) -> String {
+    let mut h = String::with_capacity(96);
+    for part in [
+        Some(&t.trunk_id),
+        t.trunk_name.as_ref(),
+        t.trunk_address.as_ref(),
+        t.trunk_type.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        h.push_str(&part.to_lowercase());
+        h.push('\u{1F}');
+    }
+    for n in t.trunk_numbers.iter().flatten() {
+        h.push_str(n);
+        h.push('\u{1F}');
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trunk(id: &str, name: &str) -> Trunk {
+        Trunk {
+            trunk_id: id.into(),
+            trunk_name: Some(name.into()),
+            trunk_address: None,
+            trunk_numbers: Some(vec!["+15550100000".into()]),
+            trunk_type: Some("twilio".into()),
+            trunk_created_at: None,
+            trunk_created_by_email: None,
+        }
+    }
+
+    #[test]
+    fn selection_follows_the_id_across_refreshes() {
+        let mut t = TrunkTable::default();
+        t.replace(vec![trunk("a", "A"), trunk("b", "B"), trunk("c", "C")], 10);
+        t.move_by(2, 10);
+        assert_eq!(t.selected_trunk().unwrap().trunk_id, "c");
+        t.replace(vec![trunk("0", "0"), trunk("a", "A"), trunk("c", "C")], 10);
+        assert_eq!(t.selected_trunk().unwrap().trunk_id, "c");
+        t.replace(vec![trunk("a", "A")], 10);
+        assert_eq!(t.selected_trunk().unwrap().trunk_id, "a");
+    }
+
+    #[test]
+    fn filter_matches_any_column_and_keeps_selection() {
+        let mut t = TrunkTable::default();
+        t.replace(vec![trunk("ST_x", "Alpha"), trunk("ST_y", "Beta")], 10);
+        t.move_by(1, 10);
+        t.set_filter("BET".into(), 10);
+        assert_eq!(t.view.len(), 1);
+        assert_eq!(t.selected_trunk().unwrap().trunk_id, "ST_y");
+        t.set_filter("+1555".into(), 10);
+        assert_eq!(t.view.len(), 2);
+        t.set_filter("nothing".into(), 10);
+        assert!(t.selected_trunk().is_none());
+    }
+
+    #[test]
+    fn scrolling_keeps_the_selection_visible() {
+        let mut t = TrunkTable::default();
+        t.replace((0..100).map(|i| trunk(&format!("{i:03}"), &format!("{i:03}"))).collect(), 10);
+        t.move_by(15, 10);
+        assert_eq!((t.selected, t.offset), (15, 6));
+        t.move_by(-100, 10);
+        assert_eq!((t.selected, t.offset), (0, 0));
+        t.select_last(10);
+        assert_eq!((t.selected, t.offset), (99, 90));
+    }
+}

@@ -1,0 +1,28 @@
+//! Terminal set-up and restore. ratatui's init installs a panic hook that restores the
+//! terminal; quitting, SIGTERM and SIGHUP restore it through `restore` here.
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::{cursor, execute};
+use std::io::{self, Write};
+
+pub fn init() -> io::Result<DefaultTerminal> {
+    ratatui::try_init()
+}
+
+pub fn restore() {
+    ratatui::restore();
+    // The cursor is hidden while drawing; a panic skips Terminal's own Drop that shows it.
+    let _ = execute!(io::stdout(), cursor::Show);
+}
+
+/// Sets the clipboard of the terminal the user sits at, through OSC 52: it travels over SSH.
+/// Inside tmux the sequence is also sent wrapped for passthrough, as tmux may not forward it.
+pub fn copy_osc52(out: &mut impl Write, text: &str, in_tmux: bool) -> io::Result<()> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    if in_tmux {
+        write!(out, "\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\")?;
+    }
+    out.flush()
+}

@@ -1,0 +1,368 @@
+//! The trunk list pane: the visible slice of the sorted, filtered view as a table, its empty
+//! states, and the filter line. Rows are built for the visible slice only.
+
+use super::{Theme, fit_tail};
+use crate::api::Trunk;
+use crate::commands::numbers_summary;
+use crate::state::{Connection, Focus, Overlay, State};
+use crate::text;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+const UNKNOWN: &str = "?";
+const HIGHLIGHT: &str = "›";
+const HIGHLIGHT_WIDTH: u16 = 1;
+const PROVIDER_WIDTH: u16 = 8;
+const NUMBERS_WIDTH: u16 = 16;
+/// "2024-01-15 (10mo)"
+const CREATED_WITH_AGE: u16 = 17;
+const CREATED_DATE: u16 = 10;
+/// Below this the address column gives its room to the name.
+const MIN_NAME_AND_ADDRESS: u16 = 24;
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let t = &state.trunks;
+    let focused = state.focus == Focus::List;
+    let arrow = if t.reverse { "↓" } else { "↑" };
+    let mut block = Block::bordered()
+        .border_style(theme.border(focused))
+        .title(Line::from(vec![
+            Span::styled(" Trunks ", theme.bold()),
+            Span::raw(format!("· sorted by {} {arrow} ", t.sort.label())),
+        ]));
+    if !t.view.is_empty() {
+        block = block.title_bottom(
+            Line::from(format!(
+                " {}/{} ",
+                t.selected.min(t.view.len() - 1) + 1,
+                t.view.len()
+            ))
+            .right_aligned(),
+        );
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+
+    let show_filter = t.filtering || !t.filter.is_empty();
+    let mut table_area = inner;
+    if show_filter && inner.height >= 2 {
+        table_area.height -= 1;
+        let filter_area = Rect {
+            y: inner.y + inner.height - 1,
+            height: 1,
+            ..inner
+        };
+        draw_filter(frame, filter_area, state, theme);
+    }
+
+    if t.view.is_empty() {
+        draw_empty(frame, table_area, state, theme);
+        return;
+    }
+    draw_table(frame, table_area, state, theme, focused);
+}
+
+fn draw_filter(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let t = &state.trunks;
+    let width = usize::from(area.width);
+    let hint = if t.filtering { "" } else { "  Esc clears" };
+    let room = width.saturating_sub(1 + text::width(hint));
+    let shown = fit_tail(&t.filter, room.saturating_sub(usize::from(t.filtering)));
+    let style = if t.filtering {
+        theme.key()
+    } else {
+        theme.bold()
+    };
+    let line = Line::from(vec![
+        Span::styled("/", style),
+        Span::raw(shown.clone()),
+        Span::styled(hint, theme.dim()),
+    ]);
+    frame.render_widget(line, area);
+    if t.filtering && state.overlay == Overlay::None {
+        let x = area.x + u16::try_from(1 + text::width(&shown)).unwrap_or(area.width);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+fn draw_empty(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let t = &state.trunks;
+    let width = usize::from(area.width);
+    let (message, style) = if !t.loaded {
+        match state.connection {
+            Connection::Connecting | Connection::Ok => ("loading trunks…".to_string(), theme.dim()),
+            _ => (
+                "could not load trunks — see the status log; r retries".to_string(),
+                theme.error(),
+            ),
+        }
+    } else if t.is_filtered() {
+        // The quoted filter is cut so the way out stays visible.
+        let tail = "\" — Esc clears";
+        let room = width.saturating_sub(text::width("no trunk matches \"") + text::width(tail));
+        (
+            format!(
+                "no trunk matches \"{}{tail}",
+                text::fit(t.filter.trim(), room.max(1))
+            ),
+            theme.warning(),
+        )
+    } else {
+        (
+            "no trunks yet — press n to create one".to_string(),
+            theme.dim(),
+        )
+    };
+    let line = Line::styled(text::truncate(&message, width).into_owned(), style);
+    let target = Rect {
+        y: area.y + area.height.saturating_sub(1) / 2,
+        height: 1.min(area.height),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(line).alignment(Alignment::Center), target);
+}
+
+/// Column widths for the table's width: the name gets the most room, the created age and the
+/// address give way first.
+struct Columns {
+    name: u16,
+    address: Option<u16>,
+    created: u16,
+}
+
+impl Columns {
+    fn for_width(width: u16) -> Columns {
+        // One column stays free before the right border.
+        let avail = width.saturating_sub(HIGHLIGHT_WIDTH + 1);
+        let created = if avail >= 96 {
+            CREATED_WITH_AGE
+        } else {
+            CREATED_DATE
+        };
+        // Four gaps of one column between five columns.
+        let rest = avail.saturating_sub(PROVIDER_WIDTH + NUMBERS_WIDTH + created + 4);
+        if rest >= MIN_NAME_AND_ADDRESS {
+            let address = rest * 45 / 100;
+            Columns {
+                name: rest - address,
+                address: Some(address),
+                created,
+            }
+        } else {
+            Columns {
+                name: rest + 1,
+                address: None,
+                created,
+            }
+        }
+    }
+
+    fn widths(&self) -> Vec<Constraint> {
+        let mut w = vec![
+            Constraint::Length(self.name),
+            Constraint::Length(PROVIDER_WIDTH),
+        ];
+        if let Some(a) = self.address {
+            w.push(Constraint::Length(a));
+        }
+        w.extend([
+            Constraint::Length(NUMBERS_WIDTH),
+            Constraint::Length(self.created),
+        ]);
+        w
+    }
+}
+
+fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focused: bool) {
+    let t = &state.trunks;
+    let cols = Columns::for_width(area.width);
+    let rows = usize::from(area.height.saturating_sub(1)).max(1);
+    let len = t.view.len();
+    let selected = t.selected.min(len - 1);
+    // The state scrolls by the rows `layout` computes; if the filter line took one, keep the
+    // selection in sight without changing the state.
+    let mut offset = t.offset.min(selected);
+    if selected >= offset + rows {
+        offset = selected + 1 - rows;
+    }
+    let end = (offset + rows).min(len);
+    let with_age = cols.created == CREATED_WITH_AGE;
+
+    let body: Vec<Row> = t.view[offset..end]
+        .iter()
+        .filter_map(|&i| t.all.get(i))
+        .map(|trunk| row(trunk, &cols, with_age, state, theme))
+        .collect();
+
+    let mut header = vec![Cell::from("NAME"), Cell::from("PROVIDER")];
+    if cols.address.is_some() {
+        header.push(Cell::from("ADDRESS"));
+    }
+    header.extend([Cell::from("NUMBERS"), Cell::from("CREATED")]);
+
+    let table = Table::new(body, cols.widths())
+        .header(Row::new(header).style(theme.bold()))
+        .column_spacing(1)
+        .row_highlight_style(theme.selected(focused))
+        .highlight_symbol(HIGHLIGHT)
+        .highlight_spacing(HighlightSpacing::Always);
+    let mut table_state = TableState::default().with_selected(Some(selected - offset));
+    frame.render_stateful_widget(table, area, &mut table_state);
+}
+
+fn row(trunk: &Trunk, cols: &Columns, with_age: bool, state: &State, theme: Theme) -> Row<'static> {
+    let cell = |value: Option<&str>, width: u16| -> Cell<'static> {
+        match value {
+            Some(v) => Cell::from(text::fit(v, usize::from(width))),
+            None => unknown(theme),
+        }
+    };
+    let mut cells = vec![
+        cell(trunk.trunk_name.as_deref(), cols.name),
+        cell(trunk.trunk_type.as_deref(), PROVIDER_WIDTH),
+    ];
+    if let Some(w) = cols.address {
+        cells.push(cell(trunk.trunk_address.as_deref(), w));
+    }
+    cells.push(match trunk.trunk_numbers.as_deref() {
+        Some(n) => Cell::from(numbers_cell(n, usize::from(NUMBERS_WIDTH))),
+        None => unknown(theme),
+    });
+    cells.push(match trunk.trunk_created_at.as_deref() {
+        Some(c) => Cell::from(text::fit(
+            &created_cell(c, state.clock.wall, with_age),
+            usize::from(cols.created),
+        )),
+        None => unknown(theme),
+    });
+    Row::new(cells)
+}
+
+fn unknown(theme: Theme) -> Cell<'static> {
+    Cell::from(Span::styled(UNKNOWN, theme.dim()))
+}
+
+/// "+15550100000 +2", cutting the first number rather than the count when narrow.
+fn numbers_cell(numbers: &[String], width: usize) -> String {
+    let summary = text::sanitize(&numbers_summary(Some(numbers))).into_owned();
+    if text::width(&summary) <= width {
+        return summary;
+    }
+    match numbers {
+        [first, rest @ ..] if !rest.is_empty() => {
+            let more = format!(" +{}", rest.len());
+            let room = width.saturating_sub(more.len());
+            format!("{}{more}", text::fit(first, room))
+        }
+        _ => text::truncate(&summary, width).into_owned(),
+    }
+}
+
+/// "2024-01-15 (10mo)" or "2024-01-15"; unreadable timestamps as sent.
+fn created_cell(raw: &str, now: OffsetDateTime, with_age: bool) -> String {
+    match parse_created(raw) {
+        Some(t) if with_age => format!("{} ({})", date(t), age(t, now)),
+        Some(t) => date(t),
+        None => raw.to_string(),
+    }
+}
+
+/// The API's timestamps: naive ISO 8601 means UTC; some carry `Z` or an offset.
+pub(super) fn parse_created(raw: &str) -> Option<OffsetDateTime> {
+    let raw = raw.trim();
+    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return Some(t.to_offset(UtcOffset::UTC));
+    }
+    let naive = format_description!(
+        "[year]-[month]-[day][first [T] [ ]][hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    PrimitiveDateTime::parse(raw, naive)
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
+}
+
+pub(super) fn date(t: OffsetDateTime) -> String {
+    format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+pub(super) fn timestamp(t: OffsetDateTime) -> String {
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        date(t),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// "45s", "12m", "3h", "20d", "10mo", "2y"; "future" for a clock ahead of ours.
+pub(super) fn age(t: OffsetDateTime, now: OffsetDateTime) -> String {
+    const DAY: i64 = 86_400;
+    let s = (now - t).whole_seconds();
+    match s {
+        i64::MIN..=-1 => "future".to_string(),
+        0..=59 => format!("{s}s"),
+        60..=3_599 => format!("{}m", s / 60),
+        3_600..=86_399 => format!("{}h", s / 3_600),
+        _ if s < 60 * DAY => format!("{}d", s / DAY),
+        _ if s < 365 * DAY => format!("{}mo", s / (30 * DAY)),
+        _ => format!("{}y", s / (365 * DAY)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn timestamps_in_every_observed_shape() {
+        let utc = datetime!(2024-01-15 10:00 UTC);
+        assert_eq!(parse_created("2024-01-15T10:00:00.000000"), Some(utc));
+        assert_eq!(parse_created("2024-01-15T10:00:00"), Some(utc));
+        assert_eq!(parse_created("2024-01-15T10:00:00Z"), Some(utc));
+        assert_eq!(parse_created("2024-01-15T15:30:00+05:30"), Some(utc));
+        assert_eq!(parse_created("2024-01-15 10:00:00"), Some(utc));
+        assert_eq!(parse_created("yesterday"), None);
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        let now = datetime!(2026-11-26 12:00 UTC);
+        assert_eq!(age(datetime!(2024-01-15 10:00 UTC), now), "2y");
+        assert_eq!(age(datetime!(2026-01-15 10:00 UTC), now), "10mo");
+        assert_eq!(age(datetime!(2026-11-20 12:00 UTC), now), "6d");
+        assert_eq!(age(datetime!(2026-11-26 11:59:30 UTC), now), "30s");
+        assert_eq!(age(datetime!(2026-11-27 12:00 UTC), now), "future");
+    }
+
+    #[test]
+    fn numbers_keep_their_count_when_cut() {
+        let n = vec![
+            "+15550100000".to_string(),
+            "+15550100001".into(),
+            "+1".into(),
+        ];
+        assert_eq!(numbers_cell(&n, 16), "+15550100000 +2");
+        assert_eq!(numbers_cell(&n, 10), "+15550… +2");
+    }
+
+    #[test]
+    fn the_name_gets_the_most_room() {
+        let c = Columns::for_width(76);
+        assert!(c.address.is_some());
+        assert!(c.name > c.address.unwrap_or(0));
+        assert_eq!(c.created, CREATED_DATE);
+        let wide = Columns::for_width(116);
+        assert_eq!(wide.created, CREATED_WITH_AGE);
+        assert!(Columns::for_width(56).address.is_none());
+    }
+}

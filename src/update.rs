@@ -1,0 +1,511 @@
+//! The one place the dashboard's state changes: `update(state, event)` applies a key, a
+//! resize, a timer or an API answer, and returns the requests the worker should make.
+//! Synchronous and free of I/O, so tests drive it without a terminal or a server.
+
+use crate::action::{Action, action_for};
+use crate::api::ApiError;
+use crate::event::{ApiEvent, Command, Event};
+use crate::state::{Connection, Focus, FormField, FormState, Overlay, Severity, State};
+use crate::text;
+use crate::ui::layout;
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use std::time::{Duration, Instant};
+use tui_input::backend::crossterm::EventHandler;
+
+/// The longest wait between automatic refreshes while the server keeps failing.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// The first things to do: say where we are and load the list.
+pub fn start(state: &mut State) -> Vec<Command> {
+    let p = &state.profile;
+    let line = format!(
+        "profile {}: {}{}",
+        p.name,
+        p.base_url,
+        if p.read_only { " (read-only)" } else { "" }
+    );
+    log(state, Severity::Info, line);
+    start_list(state, false).into_iter().collect()
+}
+
+pub fn update(state: &mut State, event: Event) -> Vec<Command> {
+    match event {
+        Event::Key(key) => {
+            let action = action_for(state, key);
+            apply(state, action)
+        }
+        Event::Resize(w, h) => {
+            state.size = (w, h);
+            let rows = list_rows(state);
+            state.trunks.clamp(rows);
+            Vec::new()
+        }
+        Event::Tick => match state.next_refresh {
+            Some(due) if due <= state.clock.instant => start_list(state, false).into_iter().collect(),
+            _ => Vec::new(),
+        },
+        Event::Api(answer) => answered(state, answer),
+    }
+}
+
+/// When the loop must wake up even if nothing happens: a refresh is due, or the header's
+/// "refreshed Ns ago" would show a new number. None means sleep until an event.
+pub fn next_wakeup(state: &State) -> Option<Instant> {
+    let label_change = state.last_ok.map(|ok| {
+        let age = state.clock.instant.saturating_duration_since(ok).as_secs();
+        let unit = match age {
+            0..=59 => 1,
+            60..=3599 => 60,
+            3600..=86_399 => 3600,
+            _ => 86_400,
+        };
+        ok + Duration::from_secs((age / unit + 1) * unit)
+    });
+    match (state.next_refresh, label_change) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn list_rows(state: &State) -> usize {
+    layout::list_rows(state.size).max(1)
+}
+
+fn log(state: &mut State, severity: Severity, text: String) {
+    let t = state.clock.wall;
+    let time = format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
+    state.log.push(time, severity, text);
+}
+
+fn next_id(state: &mut State) -> u64 {
+    let id = state.next_request;
+    state.next_request += 1;
+    id
+}
+
+/// Starts a list request unless one is in flight. `supersede` starts one anyway and makes
+/// the older answer stale: after a create, the list must include the new trunk.
+fn start_list(state: &mut State, supersede: bool) -> Option<Command> {
+    if state.in_flight.list.is_some() && !supersede {
+        return None;
+    }
+    let id = next_id(state);
+    state.in_flight.list = Some(id);
+    state.next_refresh = None;
+    Some(Command::List { id })
+}
+
+fn schedule_refresh(state: &mut State) {
+    let every = state.profile.refresh_secs;
+    state.next_refresh = (every > 0).then(|| {
+        // Back off while the server keeps failing: 1x, 2x, 4x ... up to MAX_BACKOFF.
+        let factor = 1u64 << state.failures.min(6);
+        let delay = Duration::from_secs(every.saturating_mul(factor))
+            .min(MAX_BACKOFF.max(Duration::from_secs(every)));
+        state.clock.instant + delay
+    });
+}
+
+fn apply(state: &mut State, action: Action) -> Vec<Command> {
+    let rows = list_rows(state);
+    let mut commands = Vec::new();
+    match action {
+        Action::None => {}
+        Action::Quit => state.should_quit = true,
+        Action::ToggleHelp => {
+            state.overlay = match state.overlay {
+                Overlay::Help => Overlay::None,
+                _ => Overlay::Help,
+            }
+        }
+        Action::CloseOverlay => state.overlay = Overlay::None,
+        Action::FocusNext => {
+            state.focus = match state.focus {
+                Focus::List => Focus::Log,
+                Focus::Log => Focus::List,
+            }
+        }
+        Action::MoveBy(delta) => move_by(state, delta, rows),
+        Action::PageDown => move_by(state, rows as isize, rows),
+        Action::PageUp => move_by(state, -(rows as isize), rows),
+        Action::First => match state.focus {
+            Focus::List => state.trunks.select_first(rows),
+            Focus::Log => state.log.scroll = state.log.entries.len().saturating_sub(1),
+        },
+        Action::Last => match state.focus {
+            Focus::List => state.trunks.select_last(rows),
+            Focus::Log => state.log.scroll = 0,
+        },
+        Action::OpenDetail => {
+            if state.trunks.selected_trunk().is_some() {
+                state.overlay = Overlay::Detail;
+            }
+        }
+        Action::StartFilter => {
+            state.focus = Focus::List;
+            state.trunks.filtering = true;
+        }
+        Action::EditFilter(key) => edit_filter(state, key, rows),
+        Action::KeepFilter => state.trunks.filtering = false,
+        Action::ClearFilter => {
+            state.trunks.filtering = false;
+            state.trunks.set_filter(String::new(), rows);
+        }
+        Action::SortNext => {
+            let next = state.trunks.sort.next();
+            state.trunks.set_sort(next, false, rows);
+        }
+        Action::SortReverse => {
+            let (sort, reverse) = (state.trunks.sort, !state.trunks.reverse);
+            state.trunks.set_sort(sort, reverse, rows);
+        }
+        Action::Refresh => {
+            if let Some(c) = start_list(state, false) {
+                commands.push(c);
+            }
+        }
+        Action::NewTrunk => {
+            if refused_read_only(state, "creating trunks") {
+                return commands;
+            }
+            state.overlay = Overlay::Form;
+        }
+        Action::AskDeactivate => {
+            if refused_read_only(state, "deactivating trunks") {
+                return commands;
+            }
+            match state.trunks.selected_trunk() {
+                Some(t) => {
+                    state.overlay = Overlay::ConfirmDeactivate {
+                        trunk_id: t.trunk_id.clone(),
+                        name: t.trunk_name.clone().unwrap_or_else(|| "?".into()),
+                    }
+                }
+                None => log(state, Severity::Info, "no trunk selected to deactivate".into()),
+            }
+        }
+        Action::ConfirmDeactivate => {
+            let overlay = std::mem::take(&mut state.overlay);
+            if let Overlay::ConfirmDeactivate { trunk_id, name } = overlay {
+                if state.in_flight.deactivate.is_some() {
+                    log(
+                        state,
+                        Severity::Warning,
+                        "a deactivate is still waiting for its answer; try again when it is done"
+                            .into(),
+                    );
+                } else {
+                    let id = next_id(state);
+                    state.in_flight.deactivate = Some(id);
+                    log(
+                        state,
+                        Severity::Info,
+                        format!("DELETE /sip/deactivate/{trunk_id}: deactivating \"{name}\""),
+                    );
+                    commands.push(Command::Deactivate { id, trunk_id });
+                }
+            }
+        }
+        Action::CopyId => {
+            if let Some(id) = state.trunks.selected_trunk().map(|t| t.trunk_id.clone()) {
+                log(
+                    state,
+                    Severity::Info,
+                    format!("copied {id} to the clipboard (OSC 52: works over SSH; in tmux needs set-clipboard on)"),
+                );
+                commands.push(Command::Copy(id));
+            }
+        }
+        Action::FormNextField => {
+            let f = &mut state.form;
+            f.touched[f.focus.index()] = true;
+            f.focus = f.focus.next();
+        }
+        Action::FormPrevField => {
+            let f = &mut state.form;
+            f.touched[f.focus.index()] = true;
+            f.focus = f.focus.prev();
+        }
+        Action::FormSwitchProvider => {
+            // Everything typed stays: only the hints and provider checks change.
+            state.form.provider = state.form.provider.other();
+            state.form.revalidate();
+        }
+        Action::FormTogglePassword => state.form.show_password = !state.form.show_password,
+        Action::FormEdit(key) => {
+            let f = &mut state.form;
+            let field = f.focus;
+            let changed = f
+                .input_mut(field)
+                .and_then(|input| input.handle_event(&TermEvent::Key(key)))
+                .is_some_and(|c| c.value);
+            if changed {
+                f.touched[field.index()] = true;
+                f.messages[field.index()].server = None;
+                f.revalidate();
+            }
+        }
+        Action::FormSubmit => submit(state, &mut commands),
+    }
+    commands
+}
+
+fn move_by(state: &mut State, delta: isize, rows: usize) {
+    match state.focus {
+        // The detail view follows the selection.
+        Focus::List => state.trunks.move_by(delta, rows),
+        // The log counts lines up from the newest, so "down" scrolls towards it.
+        Focus::Log if matches!(state.overlay, Overlay::None) => state.log.scroll_by(-delta),
+        Focus::Log => state.trunks.move_by(delta, rows),
+    }
+}
+
+fn edit_filter(state: &mut State, key: KeyEvent, rows: usize) {
+    let mut filter = state.trunks.filter.clone();
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Backspace => {
+            filter.pop();
+        }
+        KeyCode::Char('u') if ctrl => filter.clear(),
+        KeyCode::Char(c) if !ctrl => filter.push(c),
+        _ => return,
+    }
+    state.trunks.set_filter(filter, rows);
+}
+
+fn refused_read_only(state: &mut State, what: &str) -> bool {
+    if state.profile.read_only {
+        let line = format!(
+            "profile {} is read-only: {what} is refused (start trunktui with another --profile to change trunks)",
+            state.profile.name
+        );
+        log(state, Severity::Warning, line);
+    }
+    state.profile.read_only
+}
+
+fn submit(state: &mut State, commands: &mut Vec<Command>) {
+    let form = &mut state.form;
+    if form.submitting.is_some() {
+        return;
+    }
+    form.revalidate();
+    form.touch_all();
+    if form.has_errors() {
+        let bad: Vec<&str> = FormField::ALL
+            .iter()
+            .filter(|f| form.messages(**f).error.is_some())
+            .map(|f| f.label())
+            .collect();
+        form.general_error = Some(format!("fix {} before creating", bad.join(", ")));
+        return;
+    }
+    form.clear_server_errors();
+    let req = form.request();
+    let id = next_id(state);
+    state.form.submitting = Some(id);
+    log(
+        state,
+        Severity::Info,
+        format!(
+            "POST /sip/create-outbound-trunk: creating {} trunk \"{}\"",
+            req.trunk_type, req.trunk_name
+        ),
+    );
+    commands.push(Command::Create { id, req });
+}
+
+fn took(elapsed: Duration) -> String {
+    format!("{}ms", elapsed.as_millis())
+}
+
+fn status_of(e: &ApiError) -> String {
+    e.status().map_or_else(|| "-".to_string(), |s| s.to_string())
+}
+
+fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
+    let rows = list_rows(state);
+    let mut commands = Vec::new();
+    match answer {
+        ApiEvent::Listed { id, elapsed, result } => {
+            if state.in_flight.list != Some(id) {
+                return commands; // superseded by a newer request
+            }
+            state.in_flight.list = None;
+            match result {
+                Ok(list) => {
+                    let n = list.trunks.len();
+                    state.trunks.replace(list.trunks, rows);
+                    if let Some(want) = state.select_on_load.take() {
+                        state.focus = Focus::List;
+                        if !state.trunks.select_id(&want, rows) && state.trunks.is_filtered() {
+                            // The new trunk hides behind the filter: clear it to show it.
+                            state.trunks.set_filter(String::new(), rows);
+                            state.trunks.select_id(&want, rows);
+                        }
+                    }
+                    let recovered = state.failures > 0;
+                    state.connection = Connection::Ok;
+                    state.last_ok = Some(state.clock.instant);
+                    state.failures = 0;
+                    log(
+                        state,
+                        Severity::Success,
+                        format!(
+                            "GET /sip/list 200 {}: {n} trunk{}{}",
+                            took(elapsed),
+                            if n == 1 { "" } else { "s" },
+                            if recovered { " (server is back)" } else { "" }
+                        ),
+                    );
+                    if list.skipped > 0 {
+                        log(
+                            state,
+                            Severity::Warning,
+                            format!(
+                                "{} list entr{} had no trunk_id and {} not shown",
+                                list.skipped,
+                                if list.skipped == 1 { "y" } else { "ies" },
+                                if list.skipped == 1 { "is" } else { "are" }
+                            ),
+                        );
+                    }
+                }
+                Err(e) => {
+                    state.connection = if e.is_unreachable() {
+                        Connection::Unreachable
+                    } else if e.is_auth() {
+                        Connection::AuthFailed
+                    } else {
+                        Connection::Failing
+                    };
+                    state.failures = state.failures.saturating_add(1);
+                    let stale = if state.last_ok.is_some() {
+                        "; showing the last good list"
+                    } else {
+                        ""
+                    };
+                    log(
+                        state,
+                        Severity::Error,
+                        format!("GET /sip/list {} {}: {e}{stale}", status_of(&e), took(elapsed)),
+                    );
+                }
+            }
+            schedule_refresh(state);
+        }
+        ApiEvent::Created { id, elapsed, result } => {
+            if state.form.submitting != Some(id) {
+                return commands;
+            }
+            state.form.submitting = None;
+            match result {
+                Ok(trunk_id) => {
+                    let provider = state.form.provider;
+                    state.form = FormState {
+                        provider,
+                        ..FormState::default()
+                    };
+                    state.form.revalidate();
+                    if state.overlay == Overlay::Form {
+                        state.overlay = Overlay::None;
+                    }
+                    log(
+                        state,
+                        Severity::Success,
+                        format!(
+                            "POST /sip/create-outbound-trunk 200 {}: created {trunk_id}",
+                            took(elapsed)
+                        ),
+                    );
+                    state.select_on_load = Some(trunk_id);
+                    commands.extend(start_list(state, true));
+                }
+                Err(e) => {
+                    let line = create_failure(state, &e);
+                    log(
+                        state,
+                        Severity::Error,
+                        format!(
+                            "POST /sip/create-outbound-trunk {} {}: {line}",
+                            status_of(&e),
+                            took(elapsed)
+                        ),
+                    );
+                }
+            }
+        }
+        ApiEvent::Deactivated {
+            id,
+            elapsed,
+            trunk_id,
+            result,
+        } => {
+            if state.in_flight.deactivate != Some(id) {
+                return commands;
+            }
+            state.in_flight.deactivate = None;
+            let path = format!("DELETE /sip/deactivate/{trunk_id}");
+            match result {
+                Ok(()) => {
+                    log(
+                        state,
+                        Severity::Success,
+                        format!("{path} 200 {}: deactivated {trunk_id}", took(elapsed)),
+                    );
+                    if state.overlay == Overlay::Detail {
+                        state.overlay = Overlay::None;
+                    }
+                    commands.extend(start_list(state, true));
+                }
+                Err(e) => {
+                    log(
+                        state,
+                        Severity::Error,
+                        format!("{path} {} {}: {e}", status_of(&e), took(elapsed)),
+                    );
+                    if matches!(e, ApiError::NotFound { .. } | ApiError::Invalid { .. }) {
+                        // The list is out of date: someone else deactivated it.
+                        commands.extend(start_list(state, false));
+                    }
+                }
+            }
+        }
+    }
+    commands
+}
+
+/// Puts a failed create's message into the form (every typed value stays) and returns the
+/// log line.
+fn create_failure(state: &mut State, e: &ApiError) -> String {
+    let form = &mut state.form;
+    match e {
+        ApiError::Invalid {
+            fields, message, ..
+        } => {
+            form.apply_server_errors(fields, message.clone());
+            e.to_string()
+        }
+        // The request may have reached the server and the trunk may exist: a retry could
+        // create it twice, so say so instead of inviting one.
+        ApiError::Timeout { .. } | ApiError::Unexpected { .. } | ApiError::Server { .. } => {
+            let msg = format!(
+                "outcome unknown ({e}). The trunk may have been created: press Esc, then r to refresh the list before trying again"
+            );
+            form.clear_server_errors();
+            form.general_error = Some(msg.clone());
+            msg
+        }
+        _ => {
+            form.clear_server_errors();
+            form.general_error = Some(e.to_string());
+            e.to_string()
+        }
+    }
+}
+
+/// Sanitized text for the log file, where control characters must not reach a later `cat`.
+pub fn log_file_line(time: &str, severity: Severity, line: &str) -> String {
+    format!("{time} {:<5} {}", severity.label(), text::sanitize(line))
+}

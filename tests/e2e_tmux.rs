@@ -1,0 +1,242 @@
+//! The real binary in a real terminal: tmux runs `trunktui`, keys go in with send-keys, the
+//! screen comes back with capture-pane. Skipped with a message when tmux is not installed
+//! (`.ci/run` installs it, so CI always runs these).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_trunktui");
+
+fn have_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// A tmux server of our own (its own socket), so tests never touch the user's sessions.
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn start(name: &str, size: (u16, u16), command: &str, env: &[(&str, &str)]) -> Tmux {
+        let t = Tmux {
+            socket: format!("trunktui-test-{}-{name}", std::process::id()),
+            session: name.to_string(),
+        };
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-s", &t.session, "-x", &size.0.to_string(), "-y", &size.1.to_string()]);
+        for (k, v) in env {
+            cmd.args(["-e", &format!("{k}={v}")]);
+        }
+        cmd.arg(command);
+        let out = cmd.output().expect("tmux new-session");
+        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+        t.tmux(&["set-option", "-t", &t.session, "remain-on-exit", "on"]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", &self.session, k]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    fn format(&self, f: &str) -> String {
+        self.tmux(&["display-message", "-p", "-t", &self.session, f])
+            .trim()
+            .to_string()
+    }
+
+    /// Polls the screen until `pred` holds; the deadline is generous, the poll is fast.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_exit(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.format("#{pane_dead}") != "1" {
+            assert!(Instant::now() < deadline, "trunktui did not exit:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn serve(port: u16, key: &str) -> Server {
+    let child = Command::new(BIN)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--api-key", key])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("trunktui serve");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Server(child)
+}
+
+fn isolated_env(dir: &Path) -> Vec<(String, String)> {
+    vec![
+        ("HOME".into(), dir.display().to_string()),
+        ("XDG_CONFIG_HOME".into(), dir.join("config").display().to_string()),
+        ("XDG_STATE_HOME".into(), dir.join("state").display().to_string()),
+        ("XDG_DATA_HOME".into(), dir.join("data").display().to_string()),
+        ("TERM".into(), "xterm-256color".into()),
+    ]
+}
+
+#[test]
+fn create_through_the_form_shows_in_the_list_and_in_trunktui_list() {
+    if !have_tmux() {
+        eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let key = "e2e-key-Zq9";
+    let password = "e2e-pass-Xy7";
+    let _server = serve(port, key);
+    let base = format!("http://127.0.0.1:{port}");
+    let env = isolated_env(dir.path());
+    let mut env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env_refs.push(("TRUNKTUI_API_KEY", key));
+    env_refs.push(("TRUNKTUI_BASE_URL", &base));
+
+    let t = Tmux::start("form", (80, 24), BIN, &env_refs);
+    t.wait_for("the empty list", |s| s.contains("no trunks yet"));
+    t.send(&["n"]);
+    t.wait_for("the form", |s| s.contains("New trunk"));
+    t.send(&["Tab"]);
+    t.type_text("E2E Trunk");
+    t.send(&["Tab"]);
+    t.type_text("e2e.pstn.twilio.com");
+    t.send(&["Tab"]);
+    t.type_text("+15550100000 +15550100001");
+    t.send(&["Tab"]);
+    t.type_text("AC0123456789");
+    t.send(&["Tab"]);
+    t.type_text(password);
+    let form = t.screen();
+    assert!(!form.contains(password), "password shown while masked:\n{form}");
+    t.send(&["Enter"]);
+    let screen = t.wait_for("the new trunk in the list", |s| {
+        s.contains("E2E Trunk") && !s.contains("New trunk")
+    });
+    assert!(screen.contains("created ST_"), "log line missing:\n{screen}");
+    t.send(&["q"]);
+    t.wait_exit();
+    assert_eq!(t.format("#{pane_dead_status}"), "0");
+    assert_eq!(t.format("#{alternate_on}"), "0", "still on the alternate screen");
+    assert_eq!(t.format("#{cursor_flag}"), "1", "cursor left hidden");
+
+    let out = Command::new(BIN)
+        .args(["list", "--json", "--base-url", &base])
+        .env("TRUNKTUI_API_KEY", key)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let trunks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = trunks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["trunk_name"].as_str())
+        .collect();
+    assert_eq!(names, ["E2E Trunk"]);
+
+    // The status log file has the story and none of the secrets.
+    let log = std::fs::read_to_string(dir.path().join("state/trunktui/trunktui.log")).unwrap();
+    assert!(log.contains("created ST_"), "{log}");
+    assert!(!log.contains(key) && !log.contains(password));
+}
+
+#[test]
+fn demo_opens_at_both_sizes_and_a_stopped_server_is_survived() {
+    if !have_tmux() {
+        eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = Tmux::start(&format!("demo{w}"), (w, h), &format!("{BIN} --demo"), &env_refs);
+        let screen = t.wait_for("demo trunks", |s| s.contains("trunks") && s.contains("twilio"));
+        assert!(screen.contains("demo"), "{screen}");
+        t.send(&["?"]);
+        t.wait_for("help", |s| s.contains("OSC 52"));
+        t.send(&["Escape", "C-c"]);
+        t.wait_exit();
+        assert_eq!(t.format("#{alternate_on}"), "0");
+    }
+
+    // Nothing listens on this port: the dashboard opens anyway and says so.
+    let port = free_port();
+    let mut env_refs = env_refs.clone();
+    let base = format!("http://127.0.0.1:{port}");
+    env_refs.push(("TRUNKTUI_BASE_URL", &base));
+    let t = Tmux::start("down", (80, 24), BIN, &env_refs);
+    t.wait_for("unreachable", |s| s.contains("unreachable") && s.contains("cannot connect"));
+    t.send(&["j", "k", "?"]);
+    t.wait_for("help while down", |s| s.contains("OSC 52"));
+    t.send(&["Escape", "q"]);
+    t.wait_exit();
+    assert_eq!(t.format("#{pane_dead_status}"), "0");
+}
