@@ -119,9 +119,7 @@ fn pane_action(state: &State, key: KeyEvent) -> Action {
         (Focus::List, KeyCode::Enter) => Action::OpenDetail,
         (Focus::List, KeyCode::Char('s')) if !shift => Action::SortNext,
         (Focus::List, KeyCode::Char('S')) => Action::SortReverse,
-        (Focus::List, KeyCode::Char('d')) | (Focus::List, KeyCode::Delete) => {
-            Action::AskDeactivate
-        }
+        (Focus::List, KeyCode::Char('d')) | (Focus::List, KeyCode::Delete) => Action::AskDeactivate,
         (Focus::List, KeyCode::Char('y')) => Action::CopyId,
         (_, KeyCode::Esc) if state.trunks.is_filtered() => Action::ClearFilter,
         _ => Action::None,

@@ -161,7 +161,11 @@ fn spawn_log_writer(path: Option<PathBuf>) -> mpsc::UnboundedSender<String> {
             return;
         };
         while let Some(line) = rx.recv().await {
-            if file.write_all(format!("{line}\n").as_bytes()).await.is_err() {
+            if file
+                .write_all(format!("{line}\n").as_bytes())
+                .await
+                .is_err()
+            {
                 break;
             }
         }

@@ -225,7 +225,10 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
         refuse_read_only(&s, "create")?;
         let id = client(&s)?.create(&req).await.map_err(|e| fail(&e))?;
         println!("{id}");
-        eprintln!("trunktui: created {}; store the trunk id securely", text::sanitize(&id));
+        eprintln!(
+            "trunktui: created {}; store the trunk id securely",
+            text::sanitize(&id)
+        );
         Ok(())
     };
     run.await.err().unwrap_or(Exit::Ok)
@@ -265,7 +268,10 @@ pub async fn deactivate(flags: &Overrides, trunk_id: &str) -> Exit {
     let run = async {
         let s = settings(flags)?;
         refuse_read_only(&s, "deactivate")?;
-        client(&s)?.deactivate(trunk_id).await.map_err(|e| fail(&e))?;
+        client(&s)?
+            .deactivate(trunk_id)
+            .await
+            .map_err(|e| fail(&e))?;
         eprintln!("trunktui: deactivated {}", text::sanitize(trunk_id));
         Ok(())
     };
@@ -305,7 +311,10 @@ pub fn config_init(flags: &Overrides) -> Exit {
     };
     match config::init(&path) {
         Ok(()) => {
-            eprintln!("trunktui: wrote {} (mode 0600); edit it to add your profiles", path.display());
+            eprintln!(
+                "trunktui: wrote {} (mode 0600); edit it to add your profiles",
+                path.display()
+            );
             Exit::Ok
         }
         Err(e) => {

@@ -38,9 +38,17 @@ pub enum ApiEvent {
 /// What `update` asks the outside world to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    List { id: u64 },
-    Create { id: u64, req: CreateTrunkRequest },
-    Deactivate { id: u64, trunk_id: String },
+    List {
+        id: u64,
+    },
+    Create {
+        id: u64,
+        req: CreateTrunkRequest,
+    },
+    Deactivate {
+        id: u64,
+        trunk_id: String,
+    },
     /// Put this text on the clipboard (OSC 52, written by the terminal layer).
     Copy(String),
 }

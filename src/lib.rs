@@ -3,16 +3,16 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-pub mod api;
-pub mod config;
-pub mod server;
-pub mod commands;
-pub mod text;
-pub mod state;
-pub mod ui;
 pub mod action;
-pub mod event;
-pub mod update;
+pub mod api;
 pub mod app;
+pub mod commands;
+pub mod config;
+pub mod event;
+pub mod server;
+pub mod state;
+pub mod text;
 pub mod tui;
+pub mod ui;
+pub mod update;
 pub mod worker;

@@ -104,7 +104,8 @@ enum ConfigAction {
 }
 
 fn parse_scheme(s: &str) -> Result<AuthScheme, String> {
-    AuthScheme::parse(s).ok_or_else(|| format!("{s:?} is not an auth scheme: use x-api-key or bearer"))
+    AuthScheme::parse(s)
+        .ok_or_else(|| format!("{s:?} is not an auth scheme: use x-api-key or bearer"))
 }
 
 fn main() -> ExitCode {
@@ -143,8 +144,12 @@ fn main() -> ExitCode {
                 commands::create(&flags, &file, dry_run).await
             }
             Some(Command::Deactivate { trunk_id }) => commands::deactivate(&flags, &trunk_id).await,
-            Some(Command::Config { action: ConfigAction::Path }) => commands::config_path(&flags),
-            Some(Command::Config { action: ConfigAction::Init }) => commands::config_init(&flags),
+            Some(Command::Config {
+                action: ConfigAction::Path,
+            }) => commands::config_path(&flags),
+            Some(Command::Config {
+                action: ConfigAction::Init,
+            }) => commands::config_init(&flags),
             None => commands::dashboard(&flags, cli.demo).await,
         }
     });

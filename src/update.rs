@@ -41,7 +41,9 @@ pub fn update(state: &mut State, event: Event) -> Vec<Command> {
             Vec::new()
         }
         Event::Tick => match state.next_refresh {
-            Some(due) if due <= state.clock.instant => start_list(state, false).into_iter().collect(),
+            Some(due) if due <= state.clock.instant => {
+                start_list(state, false).into_iter().collect()
+            }
             _ => Vec::new(),
         },
         Event::Api(answer) => answered(state, answer),
@@ -67,8 +69,12 @@ pub fn next_wakeup(state: &State) -> Option<Instant> {
     }
 }
 
+/// Rows the list shows now: the filter line, while shown, takes one.
 fn list_rows(state: &State) -> usize {
-    layout::list_rows(state.size).max(1)
+    let filter_line = state.trunks.filtering || state.trunks.is_filtered();
+    layout::list_rows(state.size)
+        .saturating_sub(usize::from(filter_line))
+        .max(1)
 }
 
 fn log(state: &mut State, severity: Severity, text: String) {
@@ -130,7 +136,10 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
         Action::PageUp => move_by(state, -(rows as isize), rows),
         Action::First => match state.focus {
             Focus::List => state.trunks.select_first(rows),
-            Focus::Log => state.log.scroll = state.log.entries.len().saturating_sub(1),
+            Focus::Log => {
+                let rows = layout::log_rows(state.size);
+                state.log.scroll = state.log.entries.len().saturating_sub(rows.max(1));
+            }
         },
         Action::Last => match state.focus {
             Focus::List => state.trunks.select_last(rows),
@@ -181,7 +190,11 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
                         name: t.trunk_name.clone().unwrap_or_else(|| "?".into()),
                     }
                 }
-                None => log(state, Severity::Info, "no trunk selected to deactivate".into()),
+                None => log(
+                    state,
+                    Severity::Info,
+                    "no trunk selected to deactivate".into(),
+                ),
             }
         }
         Action::ConfirmDeactivate => {
@@ -211,7 +224,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
                 log(
                     state,
                     Severity::Info,
-                    format!("copied {id} to the clipboard (OSC 52: works over SSH; in tmux needs set-clipboard on)"),
+                    format!(
+                        "copied {id} to the clipboard (OSC 52: works over SSH; in tmux needs set-clipboard on)"
+                    ),
                 );
                 commands.push(Command::Copy(id));
             }
@@ -255,7 +270,9 @@ fn move_by(state: &mut State, delta: isize, rows: usize) {
         // The detail view follows the selection.
         Focus::List => state.trunks.move_by(delta, rows),
         // The log counts lines up from the newest, so "down" scrolls towards it.
-        Focus::Log if matches!(state.overlay, Overlay::None) => state.log.scroll_by(-delta),
+        Focus::Log if matches!(state.overlay, Overlay::None) => {
+            state.log.scroll_by(-delta, layout::log_rows(state.size))
+        }
         Focus::Log => state.trunks.move_by(delta, rows),
     }
 }
@@ -321,14 +338,19 @@ fn took(elapsed: Duration) -> String {
 }
 
 fn status_of(e: &ApiError) -> String {
-    e.status().map_or_else(|| "-".to_string(), |s| s.to_string())
+    e.status()
+        .map_or_else(|| "-".to_string(), |s| s.to_string())
 }
 
 fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
     let rows = list_rows(state);
     let mut commands = Vec::new();
     match answer {
-        ApiEvent::Listed { id, elapsed, result } => {
+        ApiEvent::Listed {
+            id,
+            elapsed,
+            result,
+        } => {
             if state.in_flight.list != Some(id) {
                 return commands; // superseded by a newer request
             }
@@ -389,13 +411,21 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                     log(
                         state,
                         Severity::Error,
-                        format!("GET /sip/list {} {}: {e}{stale}", status_of(&e), took(elapsed)),
+                        format!(
+                            "GET /sip/list {} {}: {e}{stale}",
+                            status_of(&e),
+                            took(elapsed)
+                        ),
                     );
                 }
             }
             schedule_refresh(state);
         }
-        ApiEvent::Created { id, elapsed, result } => {
+        ApiEvent::Created {
+            id,
+            elapsed,
+            result,
+        } => {
             if state.form.submitting != Some(id) {
                 return commands;
             }

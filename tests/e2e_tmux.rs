@@ -1,6 +1,6 @@
 //! The real binary in a real terminal: tmux runs `trunktui`, keys go in with send-keys, the
-//! screen comes back with capture-pane. Skipped with a message when tmux is not installed
-//! (`.ci/run` installs it, so CI always runs these).
+//! screen comes back with capture-pane. Without tmux they fail and say how to install it
+//! (`.ci/run` installs it); TRUNKTUI_SKIP_E2E=1 skips them on purpose.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -10,7 +10,19 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_trunktui");
 
 fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    if std::env::var_os("TRUNKTUI_SKIP_E2E").is_some() {
+        eprintln!("SKIPPED: TRUNKTUI_SKIP_E2E is set");
+        return false;
+    }
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "the end-to-end tests need tmux: apt-get install -y tmux (or set TRUNKTUI_SKIP_E2E=1)"
+    );
+    true
 }
 
 /// A tmux server of our own (its own socket), so tests never touch the user's sessions.
@@ -27,14 +39,26 @@ impl Tmux {
         };
         let mut cmd = Command::new("tmux");
         cmd.args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-s", &t.session, "-x", &size.0.to_string(), "-y", &size.1.to_string()]);
+            .args([
+                "-s",
+                &t.session,
+                "-x",
+                &size.0.to_string(),
+                "-y",
+                &size.1.to_string(),
+            ]);
         for (k, v) in env {
             cmd.args(["-e", &format!("{k}={v}")]);
         }
-        cmd.arg(command);
+        // The shell stays after trunktui exits, so the terminal it left behind can be
+        // inspected (tmux reports nothing useful about a dead pane's cursor).
+        cmd.arg(format!("{command}; echo TRUNKTUI-EXIT=$?; sleep 600"));
         let out = cmd.output().expect("tmux new-session");
-        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
-        t.tmux(&["set-option", "-t", &t.session, "remain-on-exit", "on"]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t
     }
 
@@ -83,12 +107,15 @@ impl Tmux {
         }
     }
 
-    fn wait_exit(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.format("#{pane_dead}") != "1" {
-            assert!(Instant::now() < deadline, "trunktui did not exit:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    /// Waits for trunktui to exit and returns its exit status.
+    fn wait_exit(&self) -> String {
+        let screen = self.wait_for("trunktui to exit", |s| s.contains("TRUNKTUI-EXIT="));
+        screen
+            .split("TRUNKTUI-EXIT=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -118,7 +145,13 @@ fn free_port() -> u16 {
 
 fn serve(port: u16, key: &str) -> Server {
     let child = Command::new(BIN)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--api-key", key])
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--api-key",
+            key,
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -134,9 +167,18 @@ fn serve(port: u16, key: &str) -> Server {
 fn isolated_env(dir: &Path) -> Vec<(String, String)> {
     vec![
         ("HOME".into(), dir.display().to_string()),
-        ("XDG_CONFIG_HOME".into(), dir.join("config").display().to_string()),
-        ("XDG_STATE_HOME".into(), dir.join("state").display().to_string()),
-        ("XDG_DATA_HOME".into(), dir.join("data").display().to_string()),
+        (
+            "XDG_CONFIG_HOME".into(),
+            dir.join("config").display().to_string(),
+        ),
+        (
+            "XDG_STATE_HOME".into(),
+            dir.join("state").display().to_string(),
+        ),
+        (
+            "XDG_DATA_HOME".into(),
+            dir.join("data").display().to_string(),
+        ),
         ("TERM".into(), "xterm-256color".into()),
     ]
 }
@@ -144,7 +186,6 @@ fn isolated_env(dir: &Path) -> Vec<(String, String)> {
 #[test]
 fn create_through_the_form_shows_in_the_list_and_in_trunktui_list() {
     if !have_tmux() {
-        eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -154,7 +195,8 @@ fn create_through_the_form_shows_in_the_list_and_in_trunktui_list() {
     let _server = serve(port, key);
     let base = format!("http://127.0.0.1:{port}");
     let env = isolated_env(dir.path());
-    let mut env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut env_refs: Vec<(&str, &str)> =
+        env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     env_refs.push(("TRUNKTUI_API_KEY", key));
     env_refs.push(("TRUNKTUI_BASE_URL", &base));
 
@@ -173,16 +215,25 @@ fn create_through_the_form_shows_in_the_list_and_in_trunktui_list() {
     t.send(&["Tab"]);
     t.type_text(password);
     let form = t.screen();
-    assert!(!form.contains(password), "password shown while masked:\n{form}");
+    assert!(
+        !form.contains(password),
+        "password shown while masked:\n{form}"
+    );
     t.send(&["Enter"]);
     let screen = t.wait_for("the new trunk in the list", |s| {
         s.contains("E2E Trunk") && !s.contains("New trunk")
     });
-    assert!(screen.contains("created ST_"), "log line missing:\n{screen}");
+    assert!(
+        screen.contains("created ST_"),
+        "log line missing:\n{screen}"
+    );
     t.send(&["q"]);
-    t.wait_exit();
-    assert_eq!(t.format("#{pane_dead_status}"), "0");
-    assert_eq!(t.format("#{alternate_on}"), "0", "still on the alternate screen");
+    assert_eq!(t.wait_exit(), "0");
+    assert_eq!(
+        t.format("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
     assert_eq!(t.format("#{cursor_flag}"), "1", "cursor left hidden");
 
     let out = Command::new(BIN)
@@ -210,21 +261,28 @@ fn create_through_the_form_shows_in_the_list_and_in_trunktui_list() {
 #[test]
 fn demo_opens_at_both_sizes_and_a_stopped_server_is_survived() {
     if !have_tmux() {
-        eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let env = isolated_env(dir.path());
     let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = Tmux::start(&format!("demo{w}"), (w, h), &format!("{BIN} --demo"), &env_refs);
-        let screen = t.wait_for("demo trunks", |s| s.contains("trunks") && s.contains("twilio"));
+        let t = Tmux::start(
+            &format!("demo{w}"),
+            (w, h),
+            &format!("{BIN} --demo"),
+            &env_refs,
+        );
+        let screen = t.wait_for("demo trunks", |s| {
+            s.contains("trunks") && s.contains("twilio")
+        });
         assert!(screen.contains("demo"), "{screen}");
         t.send(&["?"]);
         t.wait_for("help", |s| s.contains("OSC 52"));
         t.send(&["Escape", "C-c"]);
-        t.wait_exit();
+        assert_eq!(t.wait_exit(), "0");
         assert_eq!(t.format("#{alternate_on}"), "0");
+        assert_eq!(t.format("#{cursor_flag}"), "1");
     }
 
     // Nothing listens on this port: the dashboard opens anyway and says so.
@@ -233,10 +291,48 @@ fn demo_opens_at_both_sizes_and_a_stopped_server_is_survived() {
     let base = format!("http://127.0.0.1:{port}");
     env_refs.push(("TRUNKTUI_BASE_URL", &base));
     let t = Tmux::start("down", (80, 24), BIN, &env_refs);
-    t.wait_for("unreachable", |s| s.contains("unreachable") && s.contains("cannot connect"));
+    t.wait_for("unreachable", |s| {
+        s.contains("unreachable") && s.contains("cannot connect")
+    });
     t.send(&["j", "k", "?"]);
     t.wait_for("help while down", |s| s.contains("OSC 52"));
     t.send(&["Escape", "q"]);
-    t.wait_exit();
-    assert_eq!(t.format("#{pane_dead_status}"), "0");
+    assert_eq!(t.wait_exit(), "0");
+}
+
+#[test]
+fn sighup_and_sigterm_restore_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    for signal in ["HUP", "TERM"] {
+        let t = Tmux::start(
+            &format!("sig{signal}"),
+            (80, 24),
+            &format!("{BIN} --demo"),
+            &env_refs,
+        );
+        t.wait_for("demo trunks", |s| s.contains("twilio"));
+        assert_eq!(t.format("#{alternate_on}"), "1");
+        let shell = t.format("#{pane_pid}");
+        let status = Command::new("pkill")
+            .args([&format!("-{signal}"), "-P", &shell, "trunktui"])
+            .status()
+            .unwrap();
+        assert!(status.success(), "pkill found no trunktui under {shell}");
+        t.wait_exit();
+        assert_eq!(
+            t.format("#{alternate_on}"),
+            "0",
+            "SIG{signal} left the alternate screen on"
+        );
+        assert_eq!(
+            t.format("#{cursor_flag}"),
+            "1",
+            "SIG{signal} left the cursor hidden"
+        );
+    }
 }

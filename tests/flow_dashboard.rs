@@ -185,7 +185,10 @@ fn a_create_timeout_says_the_outcome_is_unknown() {
         }),
     );
     let msg = state.form.general_error.clone().unwrap();
-    assert!(msg.contains("outcome unknown") && msg.contains("refresh"), "{msg}");
+    assert!(
+        msg.contains("outcome unknown") && msg.contains("refresh"),
+        "{msg}"
+    );
     assert_eq!(state.form.value(FormField::Username), "ACxxxxxxxxxxxxxxxx");
 }
 
@@ -199,7 +202,10 @@ fn client_side_rules_block_submit_and_say_which_fields() {
     assert!(cmds.is_empty());
     assert!(state.form.messages(FormField::Address).error.is_some());
     let general = state.form.general_error.clone().unwrap();
-    assert!(general.contains("Address") && general.contains("Numbers"), "{general}");
+    assert!(
+        general.contains("Address") && general.contains("Numbers"),
+        "{general}"
+    );
 }
 
 #[test]
@@ -214,7 +220,10 @@ fn switching_provider_keeps_what_was_typed() {
     assert_eq!(state.form.focus, FormField::Provider);
     update(&mut state, key(KeyCode::Right));
     assert_eq!(state.form.provider, Provider::Exotel);
-    assert_eq!(state.form.value(FormField::Address), "example.pstn.twilio.com");
+    assert_eq!(
+        state.form.value(FormField::Address),
+        "example.pstn.twilio.com"
+    );
     assert!(state.form.messages(FormField::Address).warning.is_some());
     // Esc keeps the draft for the next `n`.
     update(&mut state, key(KeyCode::Esc));
@@ -226,7 +235,9 @@ fn switching_provider_keeps_what_was_typed() {
 fn deactivate_asks_first_and_defaults_to_no() {
     let mut state = loaded(vec![trunk("ST_a", "Alpha"), trunk("ST_b", "Beta")]);
     update(&mut state, ch('d'));
-    assert!(matches!(state.overlay, Overlay::ConfirmDeactivate { ref name, .. } if name == "Alpha"));
+    assert!(
+        matches!(state.overlay, Overlay::ConfirmDeactivate { ref name, .. } if name == "Alpha")
+    );
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
     assert_eq!(state.overlay, Overlay::None);
     update(&mut state, ch('j'));
@@ -251,7 +262,10 @@ fn refresh_is_not_doubled_and_failures_mark_the_list_stale() {
     let mut state = loaded(vec![trunk("ST_a", "Alpha")]);
     let first = update(&mut state, ch('r'));
     let id = list_id(&first);
-    assert!(update(&mut state, ch('r')).is_empty(), "no second request while one is in flight");
+    assert!(
+        update(&mut state, ch('r')).is_empty(),
+        "no second request while one is in flight"
+    );
     update(
         &mut state,
         listed(
@@ -285,18 +299,12 @@ fn auto_refresh_backs_off_while_failing_and_resets_after_success() {
     state.clock.instant = t0 + Duration::from_secs(60);
     let id = list_id(&update(&mut state, Event::Tick));
     update(&mut state, listed(id, refused()));
-    assert_eq!(
-        state.next_refresh,
-        Some(t0 + Duration::from_secs(60 + 120))
-    );
+    assert_eq!(state.next_refresh, Some(t0 + Duration::from_secs(60 + 120)));
     state.clock.instant = t0 + Duration::from_secs(180);
     let id = list_id(&update(&mut state, Event::Tick));
     update(&mut state, listed(id, Ok(TrunkList::default())));
     assert_eq!(state.connection, Connection::Ok);
-    assert_eq!(
-        state.next_refresh,
-        Some(t0 + Duration::from_secs(180 + 30))
-    );
+    assert_eq!(state.next_refresh, Some(t0 + Duration::from_secs(180 + 30)));
     // Idle: the loop wakes for the age label or the refresh, never more often than needed.
     let wake = next_wakeup(&state).unwrap();
     assert_eq!(wake, t0 + Duration::from_secs(181));
@@ -307,7 +315,13 @@ fn stale_answers_are_ignored() {
     let mut state = loaded(vec![trunk("ST_a", "Alpha")]);
     update(
         &mut state,
-        listed(999, Ok(TrunkList { trunks: vec![], skipped: 0 })),
+        listed(
+            999,
+            Ok(TrunkList {
+                trunks: vec![],
+                skipped: 0,
+            }),
+        ),
     );
     assert_eq!(state.trunks.all.len(), 1);
 }
@@ -336,7 +350,11 @@ fn filter_as_you_type_and_escape_clears() {
 
 #[test]
 fn keys_move_sort_focus_and_copy() {
-    let mut state = loaded((0..50).map(|i| trunk(&format!("ST_{i:02}"), &format!("T{i:02}"))).collect());
+    let mut state = loaded(
+        (0..50)
+            .map(|i| trunk(&format!("ST_{i:02}"), &format!("T{i:02}")))
+            .collect(),
+    );
     update(&mut state, ch('G'));
     assert_eq!(state.trunks.selected_trunk().unwrap().trunk_id, "ST_49");
     update(&mut state, ch('g'));

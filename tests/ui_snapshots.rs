@@ -432,7 +432,7 @@ fn log_with_errors() {
 fn log_scrolled() {
     snap("log_scrolled", |size| {
         let mut s = with_log(size);
-        s.log.scroll_by(3);
+        s.log.scroll_by(3, layout::log_rows(size));
         s
     });
 }
@@ -584,16 +584,9 @@ fn a_huge_list_draws_its_visible_rows_only() {
     s.trunks.replace(many, layout::list_rows(size));
     s.trunks.select_last(layout::list_rows(size));
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    let start = Instant::now();
-    for _ in 0..50 {
-        terminal.draw(|f| ui::draw(f, &s)).unwrap();
-    }
-    // Fifty frames of a 200k-row list in well under a second means nothing scales with it.
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    // Speed is measured by the benchmarks, not asserted here; this checks the end of a
+    // huge list draws right.
+    terminal.draw(|f| ui::draw(f, &s)).unwrap();
     assert!(screen_text(&terminal).contains("trunk 199999"));
 }
 

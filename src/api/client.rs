@@ -149,7 +149,10 @@ impl ApiClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
-        let mut resp = req.send().await.map_err(|e| self.transport_error(&url, &e))?;
+        let mut resp = req
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&url, &e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let mut buf = Vec::new();
@@ -210,13 +213,17 @@ impl ApiClient {
         match code {
             401 | 403 => {
                 let mut detail = parsed.message;
-                if detail.is_none()
-                    && headers
-                        .get(WWW_AUTHENTICATE)
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|v| v.to_ascii_lowercase().starts_with("bearer"))
-                {
-                    detail = Some("the server asks for Authorization: Bearer".into());
+                let wants_bearer = headers
+                    .get(WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("bearer"));
+                if wants_bearer && self.cfg.auth_scheme != AuthScheme::Bearer {
+                    // The one case where the fix is known: say which setting to change.
+                    let hint = "the server asks for Authorization: Bearer; set auth_scheme = \"bearer\" (or --auth-scheme bearer)";
+                    detail = Some(match detail {
+                        Some(d) => format!("{d}; {hint}"),
+                        None => hint.to_string(),
+                    });
                 }
                 ApiError::Unauthorized {
                     status: code,
@@ -269,8 +276,7 @@ fn parse_base_url(base: &str) -> Result<Url, ApiError> {
         status: None,
         detail: format!("base URL {base:?} is not a URL ({e})"),
     })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base()
-    {
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base() {
         return Err(ApiError::Unexpected {
             status: None,
             detail: format!("base URL {base:?} must be http:// or https:// with a host"),
@@ -498,6 +504,9 @@ mod tests {
     fn html_pages_become_their_title() {
         let html = b"<html><head><title>502 Bad Gateway</title></head><body>\x1b[31m</body></html>";
         assert_eq!(excerpt(html), "502 Bad Gateway");
-        assert_eq!(excerpt(b"oops\x1b]52;c;AAAA\x07\nmore"), "oops ]52;c;AAAA more");
+        assert_eq!(
+            excerpt(b"oops\x1b]52;c;AAAA\x07\nmore"),
+            "oops ]52;c;AAAA more"
+        );
     }
 }

@@ -69,7 +69,11 @@ fn invalid_summary(message: &Option<String>, fields: &[FieldError]) -> String {
         .map(|f| format!("{}: {}", f.field, f.message))
         .collect();
     if parts.is_empty() {
-        parts.push(message.clone().unwrap_or_else(|| "the server gave no reason".into()));
+        parts.push(
+            message
+                .clone()
+                .unwrap_or_else(|| "the server gave no reason".into()),
+        );
     }
     parts.join("; ")
 }

@@ -76,7 +76,12 @@ pub fn validate_create(req: &CreateTrunkRequest) -> Vec<FieldError> {
         errors.push(FieldError::new("trunk_numbers", message));
     }
     // Keep the document's field order so messages read top to bottom like the form.
-    let order = |f: &str| FIELD_ORDER.iter().position(|o| *o == f).unwrap_or(usize::MAX);
+    let order = |f: &str| {
+        FIELD_ORDER
+            .iter()
+            .position(|o| *o == f)
+            .unwrap_or(usize::MAX)
+    };
     errors.sort_by_key(|e| order(&e.field));
     errors
 }
@@ -118,7 +123,11 @@ mod tests {
     fn text_rules_trim_and_count_characters() {
         assert_eq!(check_text("   ").as_deref(), Some("required"));
         assert_eq!(check_text(&"é".repeat(100)), None);
-        assert!(check_text(&"a".repeat(101)).unwrap().contains("at most 100"));
+        assert!(
+            check_text(&"a".repeat(101))
+                .unwrap()
+                .contains("at most 100")
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 /// How long `shutdown` lets requests in flight finish before it cuts their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeOptions {
     /// Port 0 picks a free port; `RunningServer::addr` tells which.
     pub addr: SocketAddr,
@@ -32,11 +32,24 @@ pub struct ServeOptions {
     pub demo_data: bool,
 }
 
+/// Debug counts the keys instead of showing them, so options can be logged.
+impl std::fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field("addr", &self.addr)
+            .field(
+                "api_keys",
+                &format_args!("[{} hidden]", self.api_keys.len()),
+            )
+            .field("data", &self.data)
+            .field("demo_data", &self.demo_data)
+            .finish()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error(
-        "cannot listen on {addr}: {source}; is another server using it? Choose another address"
-    )]
+    #[error("cannot listen on {addr}: {source}{}", bind_hint(.source))]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
@@ -61,6 +74,18 @@ pub enum ServerError {
     DemoData(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn bind_hint(source: &std::io::Error) -> &'static str {
+    match source.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "; another program uses it: choose another address, or port 0 for any free one"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "; ports below 1024 need privileges: choose a higher port"
+        }
+        _ => "",
+    }
 }
 
 /// A server running on the current tokio runtime. Dropping it stops the server too, without
@@ -218,6 +243,16 @@ mod tests {
         assert!(key.starts_with("tk_") && key.len() == 35, "{key}");
         assert!(key[3..].bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_ne!(key, generate_api_key());
+    }
+
+    #[test]
+    fn options_never_show_the_keys() {
+        let opts = options(None, &["tk_secret_one"], false);
+        let shown = format!("{opts:?}");
+        assert!(
+            !shown.contains("tk_secret_one") && shown.contains("1 hidden"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -110,11 +110,17 @@ impl Default for FormState {
 
 impl FormState {
     pub fn input(&self, field: FormField) -> Option<&Input> {
-        field.index().checked_sub(1).and_then(|i| self.inputs.get(i))
+        field
+            .index()
+            .checked_sub(1)
+            .and_then(|i| self.inputs.get(i))
     }
 
     pub fn input_mut(&mut self, field: FormField) -> Option<&mut Input> {
-        field.index().checked_sub(1).and_then(|i| self.inputs.get_mut(i))
+        field
+            .index()
+            .checked_sub(1)
+            .and_then(|i| self.inputs.get_mut(i))
     }
 
     pub fn value(&self, field: FormField) -> &str {
@@ -204,14 +210,11 @@ fn provider_warnings(req: &CreateTrunkRequest) -> [Option<String>; 6] {
     match req.trunk_type {
         Provider::Twilio => {
             if !address.is_empty() && !address.ends_with("pstn.twilio.com") {
-                w[FormField::Address.index()] = Some(
-                    "Twilio termination URIs usually end in pstn.twilio.com".into(),
-                );
+                w[FormField::Address.index()] =
+                    Some("Twilio termination URIs usually end in pstn.twilio.com".into());
             }
-            if !req.trunk_auth_username.is_empty() && !req.trunk_auth_username.starts_with("AC")
-            {
-                w[FormField::Username.index()] =
-                    Some("a Twilio Account SID starts with AC".into());
+            if !req.trunk_auth_username.is_empty() && !req.trunk_auth_username.starts_with("AC") {
+                w[FormField::Username.index()] = Some("a Twilio Account SID starts with AC".into());
             }
         }
         Provider::Exotel => {
@@ -249,7 +252,13 @@ mod tests {
         f.provider = Provider::Exotel;
         f.revalidate();
         assert!(f.messages(FormField::Username).warning.is_none());
-        assert!(f.messages(FormField::Address).warning.as_deref().unwrap().contains("sip.exotel.com"));
+        assert!(
+            f.messages(FormField::Address)
+                .warning
+                .as_deref()
+                .unwrap()
+                .contains("sip.exotel.com")
+        );
     }
 
     #[test]
@@ -263,8 +272,17 @@ mod tests {
             ],
             Some("Validation Error".into()),
         );
-        assert_eq!(f.messages(FormField::Name).server.as_deref(), Some("too short"));
-        assert_eq!(f.messages(FormField::Address).server.as_deref(), Some("bad"));
-        assert_eq!(f.general_error.as_deref(), Some("mystery: odd; Validation Error"));
+        assert_eq!(
+            f.messages(FormField::Name).server.as_deref(),
+            Some("too short")
+        );
+        assert_eq!(
+            f.messages(FormField::Address).server.as_deref(),
+            Some("bad")
+        );
+        assert_eq!(
+            f.general_error.as_deref(),
+            Some("mystery: odd; Validation Error")
+        );
     }
 }

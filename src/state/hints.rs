@@ -14,7 +14,10 @@ pub fn hint(provider: Provider, field: FormField) -> Hint {
     use Provider::{Exotel, Twilio};
     let (example, meaning) = match (provider, field) {
         (_, FormField::Provider) => ("twilio | exotel", "Left/Right or Space switches"),
-        (Twilio, Name) => ("Twilio Production", "a name you will recognise, 1-100 chars"),
+        (Twilio, Name) => (
+            "Twilio Production",
+            "a name you will recognise, 1-100 chars",
+        ),
         (Exotel, Name) => ("Exotel India", "a name you will recognise, 1-100 chars"),
         (Twilio, Address) => (
             "example.pstn.twilio.com",

@@ -56,7 +56,7 @@ impl LogState {
         self.next_seq += 1;
         // A reader who scrolled up keeps their place as lines arrive.
         if self.scroll > 0 {
-            self.scroll = (self.scroll + 1).min(self.entries.len().saturating_sub(1));
+            self.scroll += 1;
         }
     }
 
@@ -69,8 +69,9 @@ impl LogState {
         self.next_seq
     }
 
-    pub fn scroll_by(&mut self, delta: isize) {
-        let max = self.entries.len().saturating_sub(1);
+    /// Scrolls, stopping when the oldest line reaches the top of a pane of `rows` lines.
+    pub fn scroll_by(&mut self, delta: isize, rows: usize) {
+        let max = self.entries.len().saturating_sub(rows.max(1));
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 

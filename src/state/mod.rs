@@ -64,7 +64,10 @@ pub enum Overlay {
     Help,
     Detail,
     Form,
-    ConfirmDeactivate { trunk_id: String, name: String },
+    ConfirmDeactivate {
+        trunk_id: String,
+        name: String,
+    },
 }
 
 /// The wall and monotonic clocks of the last event: drawing reads time from here, so a frame

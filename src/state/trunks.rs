@@ -274,7 +274,12 @@ mod tests {
     #[test]
     fn scrolling_keeps_the_selection_visible() {
         let mut t = TrunkTable::default();
-        t.replace((0..100).map(|i| trunk(&format!("{i:03}"), &format!("{i:03}"))).collect(), 10);
+        t.replace(
+            (0..100)
+                .map(|i| trunk(&format!("{i:03}"), &format!("{i:03}")))
+                .collect(),
+            10,
+        );
         t.move_by(15, 10);
         assert_eq!((t.selected, t.offset), (15, 6));
         t.move_by(-100, 10);

@@ -151,8 +151,7 @@ impl Theme {
     pub(crate) fn selected(self, focused: bool) -> Style {
         let style = Style::new().add_modifier(Modifier::REVERSED);
         if focused {
-            self.fg(Color::Cyan)
-                .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            style.patch(self.key())
         } else {
             style
         }
