@@ -223,7 +223,18 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
             return Ok(());
         }
         refuse_read_only(&s, "create")?;
-        let id = client(&s)?.create(&req).await.map_err(|e| fail(&e))?;
+        let id = client(&s)?.create(&req).await.map_err(|e| {
+            let code = fail(&e);
+            if matches!(
+                e,
+                ApiError::Timeout { .. } | ApiError::Unexpected { .. } | ApiError::Server { .. }
+            ) {
+                eprintln!(
+                    "trunktui: the outcome is unknown: the trunk may have been created. Run `trunktui list` before trying again, so it is not created twice"
+                );
+            }
+            code
+        })?;
         println!("{id}");
         eprintln!(
             "trunktui: created {}; store the trunk id securely",

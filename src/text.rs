@@ -69,6 +69,40 @@ pub fn fit(s: &str, max: usize) -> String {
     truncate(&sanitize(s), max).into_owned()
 }
 
+/// Splits sanitized text into lines of at most `max` columns, breaking after spaces where it
+/// can and inside a word only when the word alone is too long.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in s.split_inclusive(' ') {
+        let w = width(word);
+        if used + w > max && used > 0 {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+            used = 0;
+        }
+        if w <= max {
+            line.push_str(word);
+            used += w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > max {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +112,16 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb\x07"), "a␛[31mb␇");
         assert_eq!(sanitize("x\u{202E}y\u{9B}z"), "x\u{FFFD}y\u{FFFD}z");
         assert!(matches!(sanitize("plain ü 漢"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn wrapping_keeps_every_character_within_the_width() {
+        let text = "unauthorized (401): the server refused the x-api-key header; 漢字漢字漢字";
+        let lines = wrap(text, 20);
+        assert!(lines.iter().all(|l| width(l) <= 20), "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
     }
 
     #[test]

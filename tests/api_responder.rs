@@ -773,3 +773,50 @@ async fn a_non_json_200_list_is_unexpected_with_a_short_excerpt() {
     let text = assert_readable(&err, &[KEY]);
     assert!(!text.contains('<'), "{text}");
 }
+
+#[tokio::test]
+async fn a_detail_object_gives_its_message_never_its_input() {
+    let body = r#"{"detail":{"msg":"bad trunk","input":{"trunk_auth_password":"pw-echo-77"}}}"#;
+    let (result, _) = create_with(Answer::new(400, body), keep).await;
+    let err = result.unwrap_err();
+    let text = assert_readable(&err, &[KEY, "pw-echo-77"]);
+    assert!(text.contains("bad trunk"), "{text}");
+}
+
+#[tokio::test]
+async fn a_200_with_success_false_is_not_a_success() {
+    let body = r#"{"success":false,"message":"Trunk quota reached","data":{}}"#;
+    let (result, _) = create_with(Answer::new(200, body), keep).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, ApiError::Unexpected { status: Some(200), detail } if detail.contains("Trunk quota reached")),
+        "{err:?}"
+    );
+    let mut responder = Responder::start(Answer::new(200, body)).await;
+    let api = ApiClient::new(cfg(&responder)).expect("client");
+    assert!(within(api.deactivate("ST_x")).await.is_err());
+    responder.request().await;
+}
+
+#[tokio::test]
+async fn dot_ids_are_refused_before_anything_is_sent() {
+    let responder = Responder::start(Answer::new(200, "{}")).await;
+    let api = ApiClient::new(cfg(&responder)).expect("client");
+    for id in [".", "..", " "] {
+        let err = within(api.deactivate(id)).await.unwrap_err();
+        assert!(matches!(err, ApiError::Invalid { .. }), "{id:?}: {err:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_422_about_the_auth_header_is_an_auth_error() {
+    let body = r#"{"detail":[{"type":"missing","loc":["header","x-api-key"],"msg":"Field required","input":null}]}"#;
+    let (result, _) = list_with(Answer::new(422, body), keep).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(err, ApiError::Unauthorized { status: 422, .. }),
+        "{err:?}"
+    );
+    let text = assert_readable(&err, &[KEY]);
+    assert!(text.contains("header.x-api-key: Field required"), "{text}");
+}

@@ -102,14 +102,21 @@ impl ApiClient {
 
     /// `DELETE /sip/deactivate/{trunk_id}`.
     pub async fn deactivate(&self, trunk_id: &str) -> Result<(), ApiError> {
+        // URL rules turn these segments into "this" and "parent" path steps; no id is one.
+        if matches!(trunk_id.trim(), "" | "." | "..") {
+            return Err(ApiError::Invalid {
+                status: 400,
+                message: Some(format!("{trunk_id:?} is not a trunk id")),
+                fields: Vec::new(),
+            });
+        }
         let url = self.url(&["sip", "deactivate", trunk_id]);
         let answer = self
             .send(Method::DELETE, url, None, self.cfg.body_cap)
             .await?;
         // A success envelope is all we need; an unreadable 200 is still reported.
-        serde_json::from_slice::<Value>(&answer)
-            .map(|_| ())
-            .map_err(|e| bad_json(&answer, &e))
+        let value: Value = serde_json::from_slice(&answer).map_err(|e| bad_json(&answer, &e))?;
+        refused_with_200(&value).map_or(Ok(()), Err)
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -242,6 +249,21 @@ impl ApiClient {
                     .message
                     .unwrap_or_else(|| "the server does not know this path or trunk".into()),
             },
+            422 if parsed.fields.iter().any(|f| f.field.starts_with("header.")) => {
+                ApiError::Unauthorized {
+                    status: code,
+                    header: self.cfg.auth_scheme.header_name(),
+                    key_source: self.cfg.key_source.clone(),
+                    detail: Some(
+                        parsed
+                            .fields
+                            .iter()
+                            .map(|f| format!("{}: {}", f.field, f.message))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                }
+            }
             400 | 409 | 413 | 422 => ApiError::Invalid {
                 status: code,
                 message: parsed.message.or_else(|| {
@@ -304,13 +326,18 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 fn human_size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {
         format!("{} MiB", bytes / (1024 * 1024))
-    } else {
+    } else if bytes >= 1024 {
         format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
 fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(body, &e))?;
+    if let Some(e) = refused_with_200(&value) {
+        return Err(e);
+    }
     match value.pointer("/data/trunk_id") {
         Some(Value::String(id)) if !id.is_empty() => Ok(id.clone()),
         _ => Err(ApiError::Unexpected {
@@ -319,6 +346,21 @@ fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
                 .into(),
         }),
     }
+}
+
+/// Some servers answer 200 with `"success": false`: that is a refusal, not a success.
+fn refused_with_200(value: &Value) -> Option<ApiError> {
+    (value.get("success") == Some(&Value::Bool(false))).then(|| ApiError::Unexpected {
+        status: Some(200),
+        detail: format!(
+            "the server answered 200 but success is false: {}",
+            value
+                .get("message")
+                .and_then(Value::as_str)
+                .map(clean)
+                .unwrap_or_else(|| "no message".into())
+        ),
+    })
 }
 
 fn bad_json(body: &[u8], e: &serde_json::Error) -> ApiError {
@@ -353,7 +395,14 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
     match value.get("detail") {
         Some(Value::String(s)) => out.message = Some(clean(s)),
         Some(Value::Array(items)) => collect_errors(items, &mut out.fields, &mut general),
-        Some(other) if !other.is_null() => out.message = Some(clean(&other.to_string())),
+        // An object is read only for its message: dumping it could show an `input` echo.
+        Some(Value::Object(o)) => {
+            out.message = o
+                .get("msg")
+                .or_else(|| o.get("message"))
+                .and_then(Value::as_str)
+                .map(clean)
+        }
         _ => {}
     }
     if let Some(Value::String(m)) = value.get("message") {

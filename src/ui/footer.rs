@@ -22,7 +22,15 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
 fn items(state: &State) -> (Vec<(&'static str, &'static str)>, usize) {
     match &state.overlay {
         Overlay::Help => (vec![("Esc/?/q", "close help")], 1),
-        Overlay::Detail => (vec![("Esc", "close")], 1),
+        Overlay::Detail => (
+            vec![
+                ("j/k", "next/previous trunk"),
+                ("y", "copy id"),
+                ("d", "deactivate"),
+                ("Esc", "close"),
+            ],
+            1,
+        ),
         Overlay::ConfirmDeactivate { .. } => (vec![("y", "deactivate"), ("n/Esc", "cancel")], 2),
         Overlay::Form => (form_keys(state.form.show_password), 2),
         Overlay::None if state.trunks.filtering => (

@@ -1,5 +1,5 @@
-//! The status log pane: the newest lines of the log (or an older window when scrolled up),
-//! one per entry, coloured by severity and cut to the width.
+//! The status log pane: the newest entries of the log (or an older window when scrolled up),
+//! coloured by severity and wrapped to the width, so a long error can be read in full.
 
 use super::Theme;
 use crate::state::{Focus, LogEntry, Severity, State};
@@ -19,7 +19,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let rows = usize::from(area.height.saturating_sub(2));
     let scroll = log.scroll.min(len.saturating_sub(1));
     let end = len - scroll;
-    let start = end.saturating_sub(rows);
+    // The inner width is the area less the two borders; entries wrap to it.
+    let width = usize::from(area.width.saturating_sub(2));
+    // Walk back from the newest shown entry until the pane is full; only these are wrapped.
+    let mut lines: Vec<Line> = Vec::with_capacity(rows);
+    let mut start = end;
+    while start > 0 && lines.len() < rows {
+        let mut wrapped = entry_lines(&log.entries[start - 1], width, theme);
+        let room = rows - lines.len();
+        if wrapped.len() > room {
+            // The oldest visible entry shows its last lines, like a terminal scrolled to the end.
+            wrapped.drain(..wrapped.len() - room);
+        }
+        wrapped.append(&mut lines);
+        lines = wrapped;
+        start -= 1;
+    }
     if start > 0 {
         block = block.title(Line::from(format!(" ↑{start} more ")).right_aligned());
     }
@@ -30,20 +45,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-
-    let width = usize::from(inner.width);
-    let lines: Vec<Line> = if len == 0 {
-        vec![Line::styled("nothing yet", theme.dim())]
-    } else {
-        log.entries
-            .range(start..end)
-            .map(|e| line(e, width, theme))
-            .collect()
-    };
+    if len == 0 {
+        lines = vec![Line::styled("nothing yet", theme.dim())];
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn line(entry: &LogEntry, width: usize, theme: Theme) -> Line<'static> {
+fn entry_lines(entry: &LogEntry, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let time = text::fit(&entry.time, 8);
     // Without colour a mark in the gap tells the severity apart.
     let gap = if theme.color {
@@ -56,15 +64,21 @@ fn line(entry: &LogEntry, width: usize, theme: Theme) -> Line<'static> {
             Severity::Info => "   ",
         }
     };
-    let room = width.saturating_sub(text::width(&time) + gap.chars().count());
-    Line::from(vec![
-        Span::styled(time, theme.dim()),
-        Span::raw(gap),
-        Span::styled(
-            text::fit(&entry.text, room),
-            severity_style(entry.severity, theme),
-        ),
-    ])
+    let indent = text::width(&time) + gap.chars().count();
+    let style = severity_style(entry.severity, theme);
+    let body = text::sanitize(&entry.text);
+    text::wrap(&body, width.saturating_sub(indent))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let lead = if i == 0 {
+                Span::styled(time.clone(), theme.dim())
+            } else {
+                Span::raw(" ".repeat(text::width(&time)))
+            };
+            Line::from(vec![lead, Span::raw(gap), Span::styled(part, style)])
+        })
+        .collect()
 }
 
 fn severity_style(s: Severity, theme: Theme) -> Style {
