@@ -24,42 +24,90 @@ pub struct AppOptions {
     pub no_color: bool,
 }
 
-/// Runs the dashboard until the user quits or a signal says stop.
-pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result<()> {
-    let (tx, mut answers) = mpsc::unbounded_channel::<Event>();
-    let mut worker = Worker::new(opts.client, tx);
-    let log_lines = spawn_log_writer(opts.log_file);
-    let mut log_seq = 0;
-    let in_tmux = std::env::var_os("TMUX").is_some();
+/// The dashboard without a terminal: the state, the worker, and the log file, driven by
+/// events. `run` puts a terminal around it; tests drive it directly against real servers.
+pub struct Driver {
+    state: State,
+    worker: Worker,
+    answers: mpsc::UnboundedReceiver<Event>,
+    log_lines: mpsc::UnboundedSender<String>,
+    log_seq: u64,
+}
 
-    let mut state = State::new(opts.profile, Clock::now());
-    state.no_color = opts.no_color;
-    let size = terminal.size()?;
-    state.size = (size.width, size.height);
-    let mut commands = update::start(&mut state);
+impl Driver {
+    /// Starts the worker and sends the first list request; `size` is the terminal's.
+    pub fn start(opts: AppOptions, size: (u16, u16)) -> (Driver, Vec<Command>) {
+        let (tx, answers) = mpsc::unbounded_channel::<Event>();
+        let mut state = State::new(opts.profile, Clock::now());
+        state.no_color = opts.no_color;
+        state.size = size;
+        let commands = update::start(&mut state);
+        let mut driver = Driver {
+            state,
+            worker: Worker::new(opts.client, tx),
+            answers,
+            log_lines: spawn_log_writer(opts.log_file),
+            log_seq: 0,
+        };
+        let rest = driver.dispatch(commands);
+        (driver, rest)
+    }
 
-    let mut terminal_events = EventStream::new();
-    let mut stop = StopSignals::new();
-    loop {
-        for command in commands.drain(..) {
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Applies one event and starts the requests it asks for. Returns what only the terminal
+    /// can do (the clipboard).
+    pub fn handle(&mut self, event: Event) -> Vec<Command> {
+        self.state.clock = Clock::now();
+        let commands = update::update(&mut self.state, event);
+        self.dispatch(commands)
+    }
+
+    /// The next answer from the worker.
+    pub async fn next_answer(&mut self) -> Option<Event> {
+        self.answers.recv().await
+    }
+
+    fn dispatch(&mut self, commands: Vec<Command>) -> Vec<Command> {
+        let mut for_terminal = Vec::new();
+        for command in commands {
             match command {
-                Command::Copy(text) => {
-                    tui::copy_osc52(terminal.backend_mut(), &text, in_tmux)?;
-                }
-                other => worker.run(other),
+                Command::Copy(_) => for_terminal.push(command),
+                other => self.worker.run(other),
             }
         }
         // Hand new log lines to the file writer; it does the disk I/O off this loop.
-        for entry in state.log.since(log_seq) {
-            let _ = log_lines.send(log_file_line(&entry.time, entry.severity, &entry.text));
+        for entry in self.state.log.since(self.log_seq) {
+            let _ = self
+                .log_lines
+                .send(log_file_line(&entry.time, entry.severity, &entry.text));
         }
-        log_seq = state.log.next_seq();
-        if state.should_quit {
-            break;
-        }
-        terminal.draw(|frame| ui::draw(frame, &state))?;
+        self.log_seq = self.state.log.next_seq();
+        for_terminal
+    }
+}
 
-        let wakeup = update::next_wakeup(&state);
+/// Runs the dashboard until the user quits or a signal says stop.
+pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result<()> {
+    let in_tmux = std::env::var_os("TMUX").is_some();
+    let size = terminal.size()?;
+    let (mut driver, mut for_terminal) = Driver::start(opts, (size.width, size.height));
+    let mut terminal_events = EventStream::new();
+    let mut stop = StopSignals::new();
+    loop {
+        for command in for_terminal.drain(..) {
+            if let Command::Copy(text) = command {
+                tui::copy_osc52(terminal.backend_mut(), &text, in_tmux)?;
+            }
+        }
+        if driver.state.should_quit {
+            return Ok(());
+        }
+        terminal.draw(|frame| ui::draw(frame, &driver.state))?;
+
+        let wakeup = update::next_wakeup(&driver.state);
         let event = loop {
             let timer = async {
                 match wakeup {
@@ -79,15 +127,13 @@ pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result
                     // The terminal is gone (a dropped SSH connection): stop.
                     None => return Ok(()),
                 },
-                Some(answer) = answers.recv() => break answer,
+                Some(answer) = driver.answers.recv() => break answer,
                 () = timer => break Event::Tick,
                 () = stop.recv() => return Ok(()),
             }
         };
-        state.clock = Clock::now();
-        commands = update::update(&mut state, event);
+        for_terminal = driver.handle(event);
     }
-    Ok(())
 }
 
 /// SIGTERM and SIGHUP (a dropped SSH session) end the loop so the terminal is restored.

@@ -6,7 +6,14 @@ use ratatui::crossterm::{cursor, execute};
 use std::io::{self, Write};
 
 pub fn init() -> io::Result<DefaultTerminal> {
-    ratatui::try_init()
+    let terminal = ratatui::try_init()?;
+    // ratatui's hook leaves the alternate screen; the cursor it hid must come back too.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), cursor::Show);
+        hook(info);
+    }));
+    Ok(terminal)
 }
 
 pub fn restore() {

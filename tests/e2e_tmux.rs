@@ -336,3 +336,73 @@ fn sighup_and_sigterm_restore_the_terminal() {
         );
     }
 }
+
+/// CPU time (user + system, in clock ticks) a process has used, from /proc.
+fn cpu_ticks(pid: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn an_idle_dashboard_writes_almost_nothing_and_uses_no_cpu() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let t = Tmux::start("idle", (80, 24), &format!("{BIN} --demo"), &env_refs);
+    t.wait_for("demo trunks", |s| {
+        s.contains("Exotel") && s.contains("refreshed")
+    });
+    let shell = t.format("#{pane_pid}");
+    let pid = String::from_utf8(
+        Command::new("pgrep")
+            .args(["-P", &shell, "trunktui"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    assert!(!pid.is_empty(), "no trunktui under {shell}");
+
+    // Everything trunktui writes to its terminal from now on lands in this file.
+    let written = dir.path().join("idle.bytes");
+    t.tmux(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        &t.session,
+        &format!("cat >> {}", written.display()),
+    ]);
+    let before = cpu_ticks(&pid);
+    // The measurement window itself: this wait is what is being measured, not a sync.
+    std::thread::sleep(Duration::from_secs(3));
+    let ticks = cpu_ticks(&pid) - before;
+    t.tmux(&["pipe-pane", "-t", &t.session]);
+    let bytes = std::fs::read(&written).unwrap_or_default();
+
+    // Only the "refreshed Ns ago" label may change while idle: a cursor move and a digit or
+    // two a second (about 35 bytes; a window of 3 s sees at most 4 ticks), never a redraw.
+    assert!(
+        bytes.len() <= 4 * 64,
+        "{} bytes written while idle: {:?}",
+        bytes.len(),
+        String::from_utf8_lossy(&bytes)
+    );
+    let text = String::from_utf8_lossy(&bytes);
+    eprintln!("idle: {} bytes, {ticks} ticks: {text:?}", bytes.len());
+    assert!(
+        !text.contains("Exotel") && !text.contains("Status log"),
+        "{text:?}"
+    );
+    // A clock tick is 10 ms: anything above a couple means it is busy doing nothing.
+    assert!(ticks <= 2, "{ticks} CPU ticks used in 3 idle seconds");
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), "0");
+}
