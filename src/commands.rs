@@ -395,6 +395,8 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
             api_keys: vec![key.clone()],
             data: None,
             demo_data: true,
+            revision: crate::api::ApiRevision::V1,
+            auth: server::ServeAuth::Both,
         };
         match server::start(opts).await {
             Ok(running) => {

@@ -136,6 +136,8 @@ fn main() -> ExitCode {
                     api_keys: a.api_keys,
                     data: a.data,
                     demo_data: a.demo_data,
+                    revision: trunktui::api::ApiRevision::V1,
+                    auth: trunktui::server::ServeAuth::Both,
                 })
                 .await
             }

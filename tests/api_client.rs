@@ -20,6 +20,8 @@ async fn serve(keys: &[&str], data: Option<PathBuf>) -> RunningServer {
         api_keys: keys.iter().map(|k| k.to_string()).collect(),
         data,
         demo_data: false,
+        revision: trunktui::api::ApiRevision::V1,
+        auth: trunktui::server::ServeAuth::Both,
     })
     .await
     .expect("the server starts")

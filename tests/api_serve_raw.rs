@@ -56,6 +56,8 @@ async fn serve(keys: &[&str], data: Option<PathBuf>, demo_data: bool) -> Running
         api_keys: keys.iter().map(|k| k.to_string()).collect(),
         data,
         demo_data,
+        revision: trunktui::api::ApiRevision::V1,
+        auth: trunktui::server::ServeAuth::Both,
     })
     .await
     .unwrap()
@@ -534,6 +536,8 @@ async fn acknowledged_changes_survive_a_restart() {
         api_keys: vec![KEY.into()],
         data: Some(path.clone()),
         demo_data: false,
+        revision: trunktui::api::ApiRevision::V1,
+        auth: trunktui::server::ServeAuth::Both,
     })
     .await
     .unwrap_err();

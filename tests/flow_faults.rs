@@ -194,7 +194,8 @@ async fn answer(mut stream: TcpStream, mut fault: Fault, seen: mpsc::UnboundedSe
         }
         Fault::Close => {}
         Fault::Reset => {
-            let _ = stream.set_linger(Some(Duration::ZERO));
+            // A zero linger makes the close send RST: exactly the fault wanted here.
+            let _ = stream.set_zero_linger();
         }
         Fault::Slow(..) => unreachable!("one level of slowness is enough"),
     }
@@ -277,7 +278,7 @@ async fn a_slow_answer_never_blocks_keys_nor_doubles_the_request() {
 
 #[tokio::test]
 async fn every_kind_of_failure_keeps_the_last_good_list_and_recovery_follows() {
-    let mut server = FaultServer::start(([127, 0, 0, 1], 0).into()).await;
+    let server = FaultServer::start(([127, 0, 0, 1], 0).into()).await;
     let addr = server.addr;
     server.set("GET", list_of(2));
     let mut d = driver(&format!("http://{addr}"), Duration::from_millis(500));

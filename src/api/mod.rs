@@ -8,4 +8,7 @@ pub mod validate;
 
 pub use client::{ApiClient, ClientConfig};
 pub use error::{ApiError, FieldError};
-pub use types::{ApiKey, AuthScheme, CreateTrunkRequest, Provider, Trunk, TrunkList};
+pub use types::{
+    ApiKey, ApiRevision, AuthScheme, CreateTrunkRequest, CreateTrunkRequestV2, ExotelConfig,
+    NewTrunk, Provider, Trunk, TrunkConfig, TrunkList, TwilioConfig,
+};

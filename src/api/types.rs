@@ -132,9 +132,198 @@ impl fmt::Debug for CreateTrunkRequest {
     }
 }
 
+/// Which create call a server speaks: the document's flat body (v1) or the later revision's
+/// nested `trunk_config` (v2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiRevision {
+    #[default]
+    V1,
+    V2,
+}
+
+impl ApiRevision {
+    pub fn parse(s: &str) -> Option<ApiRevision> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v1" => Some(ApiRevision::V1),
+            "v2" => Some(ApiRevision::V2),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiRevision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApiRevision::V1 => "v1",
+            ApiRevision::V2 => "v2",
+        })
+    }
+}
+
+/// The v2 Twilio `trunk_config`. Debug masks the password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioConfig {
+    pub address: String,
+    pub numbers: Vec<String>,
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for TwilioConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TwilioConfig")
+            .field("address", &self.address)
+            .field("numbers", &self.numbers)
+            .field("username", &self.username)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// The v2 Exotel `trunk_config`: a virtual number and, optionally, where its SIP lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExotelConfig {
+    pub exotel_number: String,
+    #[serde(default)]
+    pub sip_host: Option<String>,
+    #[serde(default)]
+    pub sip_port: Option<u32>,
+    #[serde(default)]
+    pub sip_domain: Option<String>,
+}
+
+/// A v2 `trunk_config`, of one provider's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TrunkConfig {
+    Twilio(TwilioConfig),
+    Exotel(ExotelConfig),
+}
+
+impl TrunkConfig {
+    pub fn provider(&self) -> Provider {
+        match self {
+            TrunkConfig::Twilio(_) => Provider::Twilio,
+            TrunkConfig::Exotel(_) => Provider::Exotel,
+        }
+    }
+}
+
+/// The v2 create body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTrunkRequestV2 {
+    pub trunk_name: String,
+    pub trunk_type: Provider,
+    pub trunk_config: TrunkConfig,
+    #[serde(default)]
+    pub passthrough_mode: bool,
+    #[serde(default)]
+    pub passthrough_webhook_url: Option<String>,
+}
+
+/// A create body of either revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewTrunk {
+    V1(CreateTrunkRequest),
+    V2(CreateTrunkRequestV2),
+}
+
+impl NewTrunk {
+    pub fn revision(&self) -> ApiRevision {
+        match self {
+            NewTrunk::V1(_) => ApiRevision::V1,
+            NewTrunk::V2(_) => ApiRevision::V2,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            NewTrunk::V1(r) => &r.trunk_name,
+            NewTrunk::V2(r) => &r.trunk_name,
+        }
+    }
+
+    pub fn provider(&self) -> Provider {
+        match self {
+            NewTrunk::V1(r) => r.trunk_type,
+            NewTrunk::V2(r) => r.trunk_type,
+        }
+    }
+
+    /// Reads a body of either revision: a `trunk_config` property means v2.
+    pub fn from_json(bytes: &[u8]) -> Result<NewTrunk, serde_json::Error> {
+        let value: serde_json::Value = serde_json::from_slice(bytes)?;
+        if value.get("trunk_config").is_some() {
+            serde_json::from_value(value).map(NewTrunk::V2)
+        } else {
+            serde_json::from_value(value).map(NewTrunk::V1)
+        }
+    }
+
+    /// The same trunk in the body `revision` expects, or the fields that body needs and
+    /// this one does not have.
+    pub fn to_revision(&self, revision: ApiRevision) -> Result<NewTrunk, Vec<String>> {
+        match (self, revision) {
+            (NewTrunk::V1(_), ApiRevision::V1) | (NewTrunk::V2(_), ApiRevision::V2) => {
+                Ok(self.clone())
+            }
+            (NewTrunk::V1(r), ApiRevision::V2) => match r.trunk_type {
+                Provider::Twilio => Ok(NewTrunk::V2(CreateTrunkRequestV2 {
+                    trunk_name: r.trunk_name.clone(),
+                    trunk_type: Provider::Twilio,
+                    trunk_config: TrunkConfig::Twilio(TwilioConfig {
+                        address: r.trunk_address.clone(),
+                        numbers: r.trunk_numbers.clone(),
+                        username: r.trunk_auth_username.clone(),
+                        password: r.trunk_auth_password.clone(),
+                    }),
+                    passthrough_mode: false,
+                    passthrough_webhook_url: None,
+                })),
+                // v2 Exotel trunks are a virtual number, which a v1 body does not name.
+                Provider::Exotel => Err(vec!["trunk_config.exotel_number".into()]),
+            },
+            (NewTrunk::V2(r), ApiRevision::V1) => {
+                let mut missing = Vec::new();
+                if r.passthrough_mode {
+                    missing.push("passthrough_mode (a v1 server has no passthrough)".into());
+                }
+                match &r.trunk_config {
+                    TrunkConfig::Twilio(c) if missing.is_empty() => {
+                        Ok(NewTrunk::V1(CreateTrunkRequest {
+                            trunk_name: r.trunk_name.clone(),
+                            trunk_address: c.address.clone(),
+                            trunk_numbers: c.numbers.clone(),
+                            trunk_auth_username: c.username.clone(),
+                            trunk_auth_password: c.password.clone(),
+                            trunk_type: Provider::Twilio,
+                        }))
+                    }
+                    TrunkConfig::Twilio(_) => Err(missing),
+                    TrunkConfig::Exotel(_) => {
+                        missing.extend(
+                            [
+                                "trunk_address",
+                                "trunk_numbers",
+                                "trunk_auth_username",
+                                "trunk_auth_password",
+                            ]
+                            .map(String::from),
+                        );
+                        Err(missing)
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One list entry. Every field but the id may be missing on real servers, and is then
 /// `None` (shown as unknown), never an empty value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Trunk {
     pub trunk_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]

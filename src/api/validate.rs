@@ -1,7 +1,7 @@
 //! The create rules of the contract, shared by `create --dry-run`, the form and `serve`.
 
 use super::error::FieldError;
-use super::types::CreateTrunkRequest;
+use super::types::{CreateTrunkRequest, CreateTrunkRequestV2, NewTrunk, TrunkConfig};
 
 pub const MAX_TEXT: usize = 100;
 
@@ -86,6 +86,119 @@ pub fn validate_create(req: &CreateTrunkRequest) -> Vec<FieldError> {
     errors
 }
 
+/// The v2 rules: the name as in v1; a Twilio config's strings 1-100 characters and numbers
+/// E.164; an Exotel number 1-20 characters; a SIP port 1-65535; a webhook URL http(s).
+/// Field names are the request's paths (`trunk_config.address`).
+pub fn validate_create_v2(req: &CreateTrunkRequestV2) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(message) = check_text(&req.trunk_name) {
+        errors.push(FieldError::new("trunk_name", message));
+    }
+    if req.trunk_config.provider() != req.trunk_type {
+        errors.push(FieldError::new(
+            "trunk_config",
+            format!("trunk_config must match trunk_type '{}'", req.trunk_type),
+        ));
+    }
+    match &req.trunk_config {
+        TrunkConfig::Twilio(c) => {
+            for (field, value) in [
+                ("trunk_config.address", &c.address),
+                ("trunk_config.username", &c.username),
+                ("trunk_config.password", &c.password),
+            ] {
+                if let Some(message) = check_text(value) {
+                    errors.push(FieldError::new(field, message));
+                }
+            }
+            if let Some(message) = check_numbers(&c.numbers) {
+                errors.push(FieldError::new("trunk_config.numbers", message));
+            }
+        }
+        TrunkConfig::Exotel(c) => {
+            if let Some(message) = check_exotel_number(&c.exotel_number) {
+                errors.push(FieldError::new("trunk_config.exotel_number", message));
+            }
+            if let Some(port) = c.sip_port
+                && !(1..=65535).contains(&port)
+            {
+                errors.push(FieldError::new(
+                    "trunk_config.sip_port",
+                    format!("{port} is not a port: use 1-65535"),
+                ));
+            }
+            for (field, value) in [
+                ("trunk_config.sip_host", &c.sip_host),
+                ("trunk_config.sip_domain", &c.sip_domain),
+            ] {
+                if let Some(v) = value
+                    && v.trim().chars().count() > MAX_TEXT
+                {
+                    errors.push(FieldError::new(field, format!("at most {MAX_TEXT} characters")));
+                }
+            }
+        }
+    }
+    if let Some(url) = &req.passthrough_webhook_url
+        && let Some(message) = check_webhook_url(url)
+    {
+        errors.push(FieldError::new("passthrough_webhook_url", message));
+    }
+    errors
+}
+
+/// Either revision's rules.
+pub fn validate_new(trunk: &NewTrunk) -> Vec<FieldError> {
+    match trunk {
+        NewTrunk::V1(r) => validate_create(r),
+        NewTrunk::V2(r) => validate_create_v2(r),
+    }
+}
+
+/// An Exotel virtual number: 1-20 characters (national forms like 08044319240 are fine).
+pub fn check_exotel_number(number: &str) -> Option<String> {
+    let len = number.trim().chars().count();
+    if len == 0 {
+        Some("required".into())
+    } else if len > 20 {
+        Some(format!("at most 20 characters (has {len})"))
+    } else {
+        None
+    }
+}
+
+/// The non-blocking hint for an Exotel number that is not E.164.
+pub fn exotel_number_hint(number: &str) -> Option<String> {
+    let n = number.trim();
+    (!n.is_empty() && !is_e164(n)).then(|| {
+        "not E.164 (+ and country code); accepted, but +91... is the unambiguous form".into()
+    })
+}
+
+/// A SIP port as typed: empty is fine (optional), else 1-65535.
+pub fn check_port_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<u32>() {
+        Ok(p) if (1..=65535).contains(&p) => None,
+        _ => Some(format!("{t:?} is not a port: use a number from 1 to 65535")),
+    }
+}
+
+/// A webhook URL: empty is fine (optional), else http:// or https:// with a host.
+pub fn check_webhook_url(url: &str) -> Option<String> {
+    let t = url.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match reqwest::Url::parse(t) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => None,
+        _ => Some("not a URL: use https://host/path".into()),
+    }
+}
+
 pub const FIELD_ORDER: [&str; 6] = [
     "trunk_type",
     "trunk_name",
@@ -151,6 +264,45 @@ mod tests {
                 "trunk_auth_password"
             ]
         );
+    }
+
+    #[test]
+    fn v2_rules() {
+        use crate::api::{CreateTrunkRequestV2, ExotelConfig, TrunkConfig};
+        let mut req = CreateTrunkRequestV2 {
+            trunk_name: "Exotel India".into(),
+            trunk_type: Provider::Twilio,
+            trunk_config: TrunkConfig::Exotel(ExotelConfig {
+                exotel_number: "080443192401234567890".into(),
+                sip_host: None,
+                sip_port: Some(70000),
+                sip_domain: None,
+            }),
+            passthrough_mode: true,
+            passthrough_webhook_url: Some("ftp://x".into()),
+        };
+        let fields: Vec<_> = validate_create_v2(&req).into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "trunk_config",
+                "trunk_config.exotel_number",
+                "trunk_config.sip_port",
+                "passthrough_webhook_url"
+            ]
+        );
+        req.trunk_type = Provider::Exotel;
+        req.trunk_config = TrunkConfig::Exotel(ExotelConfig {
+            exotel_number: "08044319240".into(),
+            sip_host: Some("sip.exotel.com".into()),
+            sip_port: Some(5070),
+            sip_domain: None,
+        });
+        req.passthrough_webhook_url = Some("https://hooks.example.com/end".into());
+        assert!(validate_create_v2(&req).is_empty());
+        assert!(exotel_number_hint("08044319240").is_some());
+        assert!(exotel_number_hint("+918044319240").is_none());
+        assert!(check_port_text("0").is_some() && check_port_text("").is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use rand::distr::Alphanumeric;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use crate::api::ApiRevision;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, oneshot};
@@ -30,6 +31,30 @@ pub struct ServeOptions {
     pub data: Option<PathBuf>,
     /// Seeds sample trunks for the first key's user when the store has none of theirs yet.
     pub demo_data: bool,
+    /// Which create call to speak: the document's (v1) or the later revision's (v2).
+    pub revision: ApiRevision,
+    /// Which auth header to accept.
+    pub auth: ServeAuth,
+}
+
+/// The auth headers `serve` accepts, so every kind of real server can be imitated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServeAuth {
+    XApiKey,
+    Bearer,
+    #[default]
+    Both,
+}
+
+impl ServeAuth {
+    pub fn parse(s: &str) -> Option<ServeAuth> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "x-api-key" => Some(ServeAuth::XApiKey),
+            "bearer" => Some(ServeAuth::Bearer),
+            "both" => Some(ServeAuth::Both),
+            _ => None,
+        }
+    }
 }
 
 /// Debug counts the keys instead of showing them, so options can be logged.
@@ -43,6 +68,8 @@ impl std::fmt::Debug for ServeOptions {
             )
             .field("data", &self.data)
             .field("demo_data", &self.demo_data)
+            .field("revision", &self.revision)
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -268,6 +295,8 @@ mod tests {
             api_keys: keys.iter().map(|k| k.to_string()).collect(),
             data,
             demo_data,
+            revision: crate::api::ApiRevision::V1,
+            auth: ServeAuth::Both,
         }
     }
 
