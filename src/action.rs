@@ -1,5 +1,6 @@
 //! What a key means, given what has the keys: an overlay, the filter line, or a pane.
 
+use crate::api::Provider;
 use crate::state::{Focus, Overlay, State};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -29,7 +30,8 @@ pub enum Action {
     CopyId,
     FormNextField,
     FormPrevField,
-    FormSwitchProvider,
+    /// Switch the provider, or passthrough on/off, whichever has focus.
+    FormToggle,
     FormTogglePassword,
     FormSubmit,
     /// A key for the focused form field's text input.
@@ -78,6 +80,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Action {
 fn form_action(state: &State, key: KeyEvent, ctrl: bool) -> Action {
     use crate::state::FormField;
     let on_provider = state.form.focus == FormField::Provider;
+    let on_toggle = state.form.focus.is_toggle();
     match key.code {
         KeyCode::Esc => Action::CloseOverlay,
         KeyCode::Enter => Action::FormSubmit,
@@ -85,12 +88,21 @@ fn form_action(state: &State, key: KeyEvent, ctrl: bool) -> Action {
         KeyCode::BackTab | KeyCode::Up => Action::FormPrevField,
         KeyCode::Char('r' | 'R') | KeyCode::Char('s' | 'S') if ctrl => Action::FormTogglePassword,
         KeyCode::F(2) => Action::FormTogglePassword,
-        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if on_provider => {
-            Action::FormSwitchProvider
-        }
+        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if on_toggle => Action::FormToggle,
         // Typing a provider's first letter picks it, like a select box.
-        KeyCode::Char('t' | 'e' | 'T' | 'E') if on_provider => Action::FormSwitchProvider,
-        _ if on_provider => Action::None,
+        KeyCode::Char(c @ ('t' | 'e' | 'T' | 'E')) if on_provider => {
+            let wanted = if c.eq_ignore_ascii_case(&'t') {
+                Provider::Twilio
+            } else {
+                Provider::Exotel
+            };
+            if wanted == state.form.provider {
+                Action::None
+            } else {
+                Action::FormToggle
+            }
+        }
+        _ if on_toggle => Action::None,
         _ => Action::FormEdit(key),
     }
 }

@@ -1,6 +1,6 @@
 //! The headless commands: data on stdout, messages on stderr, documented exit codes.
 
-use crate::api::{ApiClient, ApiError, ClientConfig, CreateTrunkRequest, Trunk, validate};
+use crate::api::{ApiClient, ApiError, ClientConfig, NewTrunk, Trunk, validate};
 use crate::config::{self, Overrides, Settings};
 use crate::server::{self, ServeOptions};
 use crate::text;
@@ -31,7 +31,7 @@ impl Exit {
     pub fn of(e: &ApiError) -> Exit {
         match e {
             ApiError::Unauthorized { .. } => Exit::Auth,
-            ApiError::Invalid { .. } => Exit::Invalid,
+            ApiError::Invalid { .. } | ApiError::Incompatible { .. } => Exit::Invalid,
             ApiError::NotFound { .. } => Exit::NotFound,
             ApiError::Connect { .. }
             | ApiError::Timeout { .. }
@@ -67,6 +67,7 @@ pub fn client_config(s: &Settings) -> ClientConfig {
     ClientConfig {
         base_url: s.base_url.clone(),
         auth_scheme: s.auth_scheme,
+        api_revision: s.api_revision,
         api_key: s.api_key.clone(),
         key_source: s.key_source.clone(),
         timeout: s.timeout,
@@ -198,14 +199,14 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
     let run = async {
         let s = settings(flags)?;
         let raw = read_input(file)?;
-        let req: CreateTrunkRequest = serde_json::from_slice(&raw).map_err(|e| {
+        let trunk = NewTrunk::from_json(&raw).map_err(|e| {
             eprintln!(
-                "trunktui: {} is not a create request: {e}. It must be a JSON object with trunk_name, trunk_address, trunk_numbers, trunk_auth_username, trunk_auth_password and trunk_type (twilio or exotel)",
+                "trunktui: {} is not a create request: {e}. It must be a JSON object: either the document's body (trunk_name, trunk_address, trunk_numbers, trunk_auth_username, trunk_auth_password, trunk_type) or the later revision's (trunk_name, trunk_type, trunk_config with address, numbers, username, password for twilio, or exotel_number and optional sip_host, sip_port, sip_domain for exotel; passthrough_mode, passthrough_webhook_url)",
                 shown_path(file)
             );
             Exit::Invalid
         })?;
-        let errors = validate::validate_create(&req);
+        let errors = validate::validate_new(&trunk);
         if !errors.is_empty() {
             eprintln!("trunktui: invalid input in {}:", shown_path(file));
             for e in &errors {
@@ -215,15 +216,16 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
         }
         if dry_run {
             eprintln!(
-                "trunktui: valid; would create {} trunk {:?} on {} (nothing sent)",
-                req.trunk_type,
-                text::sanitize(&req.trunk_name),
+                "trunktui: valid {} body; would create {} trunk {:?} on {} (nothing sent)",
+                trunk.revision(),
+                trunk.provider(),
+                text::sanitize(trunk.name()),
                 s.base_url
             );
             return Ok(());
         }
         refuse_read_only(&s, "create")?;
-        let id = client(&s)?.create(&req).await.map_err(|e| {
+        let id = client(&s)?.create(&trunk).await.map_err(|e| {
             let code = fail(&e);
             if matches!(
                 e,
@@ -402,7 +404,9 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
             Ok(running) => {
                 s.profile = "demo".into();
                 s.base_url = format!("http://{}", running.addr);
-                s.auth_scheme = crate::api::AuthScheme::XApiKey;
+                // Left to detection, so the demo shows it at work.
+                s.auth_scheme = crate::api::AuthScheme::Auto;
+                s.api_revision = None;
                 s.api_key = Some(crate::api::ApiKey::new(key));
                 s.key_source = "the embedded demo server".into();
                 s.read_only = false;

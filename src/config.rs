@@ -2,7 +2,7 @@
 //! overrides merged into one `Settings`. Reads files and the injected environment only; it
 //! never touches the terminal or the network, and never puts an API key in a message.
 
-use crate::api::{ApiKey, AuthScheme};
+use crate::api::{ApiKey, ApiRevision, AuthScheme};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +26,38 @@ const ENV_CONFIG: &str = "TRUNKTUI_CONFIG";
 const ENV_PROFILE: &str = "TRUNKTUI_PROFILE";
 const ENV_BASE_URL: &str = "TRUNKTUI_BASE_URL";
 const ENV_API_KEY: &str = "TRUNKTUI_API_KEY";
+const ENV_AUTH_SCHEME: &str = "TRUNKTUI_AUTH_SCHEME";
+const ENV_API_REVISION: &str = "TRUNKTUI_API_REVISION";
+
+/// Which create revision to speak: read from the server (`auto`) or pinned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RevisionSetting {
+    #[default]
+    Auto,
+    V1,
+    V2,
+}
+
+impl RevisionSetting {
+    pub fn parse(s: &str) -> Option<RevisionSetting> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(RevisionSetting::Auto),
+            "v1" => Some(RevisionSetting::V1),
+            "v2" => Some(RevisionSetting::V2),
+            _ => None,
+        }
+    }
+
+    /// The revision when pinned; `None` means detect it.
+    pub fn pinned(self) -> Option<ApiRevision> {
+        match self {
+            RevisionSetting::Auto => None,
+            RevisionSetting::V1 => Some(ApiRevision::V1),
+            RevisionSetting::V2 => Some(ApiRevision::V2),
+        }
+    }
+}
 
 // How the command-line flags are named in messages; main.rs defines them.
 const FLAG_CONFIG: &str = "--config";
@@ -40,6 +72,7 @@ pub struct Overrides {
     pub profile: Option<String>,
     pub base_url: Option<String>,
     pub auth_scheme: Option<AuthScheme>,
+    pub api_revision: Option<RevisionSetting>,
     pub timeout_secs: Option<u64>,
 }
 
@@ -48,7 +81,10 @@ pub struct Overrides {
 pub struct Settings {
     pub profile: String,
     pub base_url: String,
+    /// `Auto` (the default) reads the server's `/openapi.json`.
     pub auth_scheme: AuthScheme,
+    /// `None` (auto, the default) reads the server's `/openapi.json`.
+    pub api_revision: Option<ApiRevision>,
     pub api_key: Option<ApiKey>,
     /// Where the key came from, for messages such as a 401 hint; never the key.
     pub key_source: String,
@@ -164,6 +200,7 @@ struct FileConfig {
 struct ProfileFile {
     base_url: Option<Spanned<String>>,
     auth_scheme: Option<AuthScheme>,
+    api_revision: Option<RevisionSetting>,
     api_key: Option<Spanned<SecretString>>,
     api_key_env: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<u64>>,
@@ -398,10 +435,33 @@ pub fn resolve_with_default_path(
         warnings.push(warning);
     }
 
+    let env_auth = env(ENV_AUTH_SCHEME)
+        .map(|v| {
+            AuthScheme::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                origin: ENV_AUTH_SCHEME.to_string(),
+                message: format!("{v:?} is not an auth scheme: use auto, x-api-key or bearer"),
+            })
+        })
+        .transpose()?;
     let auth_scheme = flags
         .auth_scheme
+        .or(env_auth)
         .or(profile.auth_scheme)
-        .unwrap_or_default();
+        .unwrap_or(AuthScheme::Auto);
+    let env_revision = env(ENV_API_REVISION)
+        .map(|v| {
+            RevisionSetting::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                origin: ENV_API_REVISION.to_string(),
+                message: format!("{v:?} is not an API revision: use auto, v1 or v2"),
+            })
+        })
+        .transpose()?;
+    let api_revision = flags
+        .api_revision
+        .or(env_revision)
+        .or(profile.api_revision)
+        .unwrap_or_default()
+        .pinned();
 
     let timeout_secs = match flags.timeout_secs {
         Some(0) => {
@@ -457,6 +517,7 @@ pub fn resolve_with_default_path(
         profile: profile_name,
         base_url,
         auth_scheme,
+        api_revision,
         api_key,
         key_source,
         timeout: Duration::from_secs(timeout_secs),

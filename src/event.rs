@@ -1,7 +1,7 @@
 //! What the app loop reacts to: keys and resizes from the terminal, answers from the worker,
 //! and timers that exist only while something visible is due to change.
 
-use crate::api::{ApiError, CreateTrunkRequest, TrunkList};
+use crate::api::{ApiError, Negotiated, NewTrunk, TrunkList};
 use ratatui::crossterm::event::KeyEvent;
 use std::time::Duration;
 
@@ -17,6 +17,11 @@ pub enum Event {
 /// Answers from the worker, tagged with the id of the request they answer.
 #[derive(Debug)]
 pub enum ApiEvent {
+    /// What the server speaks (auth header, create revision), or why it could not be asked.
+    Negotiated {
+        id: u64,
+        result: Result<Negotiated, ApiError>,
+    },
     Listed {
         id: u64,
         elapsed: Duration,
@@ -38,12 +43,16 @@ pub enum ApiEvent {
 /// What `update` asks the outside world to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Find out what the server speaks (auth header, create revision).
+    Negotiate {
+        id: u64,
+    },
     List {
         id: u64,
     },
     Create {
         id: u64,
-        req: CreateTrunkRequest,
+        req: NewTrunk,
     },
     Deactivate {
         id: u64,

@@ -4,9 +4,10 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use trunktui::api::AuthScheme;
+use trunktui::api::{ApiRevision, AuthScheme};
 use trunktui::commands::{self, Exit};
-use trunktui::config::Overrides;
+use trunktui::config::{Overrides, RevisionSetting};
+use trunktui::server::ServeAuth;
 
 #[derive(Parser)]
 #[command(
@@ -17,7 +18,7 @@ use trunktui::config::Overrides;
 )]
 struct Cli {
     #[command(flatten)]
-    global: GlobalFlags,
+    client: ClientFlags,
 
     /// Start a local trunk API with sample trunks on a free loopback port and open the
     /// dashboard on it: nothing else needs to be installed or configured.
@@ -28,23 +29,42 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(Args)]
-struct GlobalFlags {
+/// Where and how to reach the trunk API. Accepted before the command and after it (after
+/// wins); `serve` has its own flags instead.
+#[derive(Args, Default)]
+struct ClientFlags {
     /// Configuration file [default: the platform's config dir, see `trunktui config path`]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
     /// Profile of the configuration file to use
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// Base URL of the trunk API, e.g. http://localhost:8000
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// How the API key is sent
-    #[arg(long, global = true, value_name = "SCHEME", value_parser = parse_scheme)]
+    /// How the API key is sent: auto (read the server's /openapi.json), x-api-key or bearer
+    #[arg(long, value_name = "SCHEME", value_parser = parse_scheme)]
     auth_scheme: Option<AuthScheme>,
+    /// Which create call the server speaks: auto (read /openapi.json), v1 or v2
+    #[arg(long, value_name = "REV", value_parser = parse_revision)]
+    api_revision: Option<RevisionSetting>,
     /// Per-request timeout in seconds
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(long, value_name = "SECS")]
     timeout: Option<u64>,
+}
+
+impl ClientFlags {
+    /// These flags over `outer` (the ones given before the command).
+    fn over(self, outer: &ClientFlags) -> Overrides {
+        Overrides {
+            config: self.config.or_else(|| outer.config.clone()),
+            profile: self.profile.or_else(|| outer.profile.clone()),
+            base_url: self.base_url.or_else(|| outer.base_url.clone()),
+            auth_scheme: self.auth_scheme.or(outer.auth_scheme),
+            api_revision: self.api_revision.or(outer.api_revision),
+            timeout_secs: self.timeout.or(outer.timeout),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -56,8 +76,11 @@ enum Command {
         /// Print the trunks as a JSON array on stdout
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        client: ClientFlags,
     },
-    /// Create a trunk from a JSON file holding the document's request body
+    /// Create a trunk from a JSON file holding a create body (the document's flat body, or
+    /// the later revision's with trunk_config); it is sent in the revision the server speaks
     Create {
         /// The request body as JSON; `-` reads stdin
         #[arg(long, short, value_name = "PATH")]
@@ -65,16 +88,22 @@ enum Command {
         /// Check the body with the API's rules and send nothing
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        client: ClientFlags,
     },
     /// Deactivate a trunk (a soft delete: it leaves the list)
     Deactivate {
         #[arg(value_name = "TRUNK_ID")]
         trunk_id: String,
+        #[command(flatten)]
+        client: ClientFlags,
     },
     /// Show or create the configuration file
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+        #[command(flatten)]
+        client: ClientFlags,
     },
 }
 
@@ -93,6 +122,12 @@ struct ServeArgs {
     /// Seed realistic sample trunks of both providers for the first key
     #[arg(long)]
     demo_data: bool,
+    /// Which create call to speak: v1 (the document's flat body) or v2 (trunk_config)
+    #[arg(long, default_value = "v1", value_parser = parse_serve_revision)]
+    api_revision: ApiRevision,
+    /// Which auth header to accept: x-api-key, bearer or both
+    #[arg(long, default_value = "both", value_parser = parse_serve_auth)]
+    auth_scheme: ServeAuth,
 }
 
 #[derive(Subcommand)]
@@ -105,7 +140,21 @@ enum ConfigAction {
 
 fn parse_scheme(s: &str) -> Result<AuthScheme, String> {
     AuthScheme::parse(s)
-        .ok_or_else(|| format!("{s:?} is not an auth scheme: use x-api-key or bearer"))
+        .ok_or_else(|| format!("{s:?} is not an auth scheme: use auto, x-api-key or bearer"))
+}
+
+fn parse_revision(s: &str) -> Result<RevisionSetting, String> {
+    RevisionSetting::parse(s)
+        .ok_or_else(|| format!("{s:?} is not an API revision: use auto, v1 or v2"))
+}
+
+fn parse_serve_revision(s: &str) -> Result<ApiRevision, String> {
+    ApiRevision::parse(s).ok_or_else(|| format!("{s:?} is not an API revision: use v1 or v2"))
+}
+
+fn parse_serve_auth(s: &str) -> Result<ServeAuth, String> {
+    ServeAuth::parse(s)
+        .ok_or_else(|| format!("{s:?} is not an auth scheme: use x-api-key, bearer or both"))
 }
 
 fn main() -> ExitCode {
@@ -121,13 +170,6 @@ fn main() -> ExitCode {
             return Exit::Internal.into();
         }
     };
-    let flags = Overrides {
-        config: cli.global.config,
-        profile: cli.global.profile,
-        base_url: cli.global.base_url,
-        auth_scheme: cli.global.auth_scheme,
-        timeout_secs: cli.global.timeout,
-    };
     let exit = runtime.block_on(async move {
         match cli.command {
             Some(Command::Serve(a)) => {
@@ -136,23 +178,30 @@ fn main() -> ExitCode {
                     api_keys: a.api_keys,
                     data: a.data,
                     demo_data: a.demo_data,
-                    revision: trunktui::api::ApiRevision::V1,
-                    auth: trunktui::server::ServeAuth::Both,
+                    revision: a.api_revision,
+                    auth: a.auth_scheme,
                 })
                 .await
             }
-            Some(Command::List { json }) => commands::list(&flags, json).await,
-            Some(Command::Create { file, dry_run }) => {
-                commands::create(&flags, &file, dry_run).await
+            Some(Command::List { json, client }) => {
+                commands::list(&client.over(&cli.client), json).await
             }
-            Some(Command::Deactivate { trunk_id }) => commands::deactivate(&flags, &trunk_id).await,
-            Some(Command::Config {
-                action: ConfigAction::Path,
-            }) => commands::config_path(&flags),
-            Some(Command::Config {
-                action: ConfigAction::Init,
-            }) => commands::config_init(&flags),
-            None => commands::dashboard(&flags, cli.demo).await,
+            Some(Command::Create {
+                file,
+                dry_run,
+                client,
+            }) => commands::create(&client.over(&cli.client), &file, dry_run).await,
+            Some(Command::Deactivate { trunk_id, client }) => {
+                commands::deactivate(&client.over(&cli.client), &trunk_id).await
+            }
+            Some(Command::Config { action, client }) => {
+                let flags = client.over(&cli.client);
+                match action {
+                    ConfigAction::Path => commands::config_path(&flags),
+                    ConfigAction::Init => commands::config_init(&flags),
+                }
+            }
+            None => commands::dashboard(&ClientFlags::default().over(&cli.client), cli.demo).await,
         }
     });
     // Requests still in flight must not hold up the exit.

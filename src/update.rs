@@ -25,7 +25,11 @@ pub fn start(state: &mut State) -> Vec<Command> {
         if p.read_only { " (read-only)" } else { "" }
     );
     log(state, Severity::Info, line);
-    start_list(state, false).into_iter().collect()
+    let id = next_id(state);
+    state.in_flight.negotiate = Some(id);
+    let mut commands = vec![Command::Negotiate { id }];
+    commands.extend(start_list(state, false));
+    commands
 }
 
 pub fn update(state: &mut State, event: Event) -> Vec<Command> {
@@ -234,17 +238,21 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
         Action::FormNextField => {
             let f = &mut state.form;
             f.touched[f.focus.index()] = true;
-            f.focus = f.focus.next();
+            f.focus = f.next_field();
         }
         Action::FormPrevField => {
             let f = &mut state.form;
             f.touched[f.focus.index()] = true;
-            f.focus = f.focus.prev();
+            f.focus = f.prev_field();
         }
-        Action::FormSwitchProvider => {
-            // Everything typed stays: only the hints and provider checks change.
-            state.form.provider = state.form.provider.other();
-            state.form.revalidate();
+        Action::FormToggle => {
+            let f = &mut state.form;
+            match f.focus {
+                FormField::Passthrough => f.passthrough = !f.passthrough,
+                // Everything typed stays: only the fields shown, hints and checks change.
+                _ => f.provider = f.provider.other(),
+            }
+            f.refit();
         }
         Action::FormTogglePassword => state.form.show_password = !state.form.show_password,
         Action::FormEdit(key) => {
@@ -326,8 +334,10 @@ fn submit(state: &mut State, commands: &mut Vec<Command>) {
         state,
         Severity::Info,
         format!(
-            "POST /sip/create-outbound-trunk: creating {} trunk \"{}\"",
-            req.trunk_type, req.trunk_name
+            "POST /sip/create-outbound-trunk: creating {} trunk \"{}\" ({} body)",
+            req.provider(),
+            req.name(),
+            req.revision()
         ),
     );
     commands.push(Command::Create { id, req });
@@ -346,6 +356,19 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
     let rows = list_rows(state);
     let mut commands = Vec::new();
     match answer {
+        ApiEvent::Negotiated { id, result } => {
+            if state.in_flight.negotiate != Some(id) {
+                return commands;
+            }
+            state.in_flight.negotiate = None;
+            // Unreachable now: the list says so; asked again after the next good list.
+            if let Ok(n) = result {
+                log(state, Severity::Info, format!("server speaks {n}"));
+                state.form.revision = n.revision;
+                state.form.refit();
+                state.api = Some(n);
+            }
+        }
         ApiEvent::Listed {
             id,
             elapsed,
@@ -366,6 +389,11 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                             state.trunks.set_filter(String::new(), rows);
                             state.trunks.select_id(&want, rows);
                         }
+                    }
+                    if state.api.is_none() && state.in_flight.negotiate.is_none() {
+                        let id = next_id(state);
+                        state.in_flight.negotiate = Some(id);
+                        commands.push(Command::Negotiate { id });
                     }
                     let recovered = state.failures > 0;
                     state.connection = Connection::Ok;
@@ -432,11 +460,10 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
             state.form.submitting = None;
             match result {
                 Ok(trunk_id) => {
-                    let provider = state.form.provider;
-                    state.form = FormState {
-                        provider,
-                        ..FormState::default()
-                    };
+                    let (provider, revision) = (state.form.provider, state.form.revision);
+                    state.form = FormState::default();
+                    state.form.provider = provider;
+                    state.form.revision = revision;
                     state.form.revalidate();
                     if state.overlay == Overlay::Form {
                         state.overlay = Overlay::None;

@@ -32,6 +32,12 @@ impl Worker {
         let events = self.events.clone();
         let started = Instant::now();
         match command {
+            Command::Negotiate { id } => {
+                self.tasks.spawn(async move {
+                    let result = client.negotiate().await;
+                    let _ = events.send(Event::Api(ApiEvent::Negotiated { id, result }));
+                });
+            }
             Command::List { id } => {
                 self.tasks.spawn(async move {
                     let result = client.list().await;

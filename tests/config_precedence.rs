@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use trunktui::api::AuthScheme;
-use trunktui::config::{self, ConfigError, Overrides, Settings};
+use trunktui::api::{ApiRevision, AuthScheme};
+use trunktui::config::{self, ConfigError, Overrides, RevisionSetting, Settings};
 
 const FILE: &str = r##"
 default_profile = "staging"
@@ -92,7 +92,9 @@ fn defaults_without_a_file() {
     let s = resolve_at(&Overrides::default(), &[], fx.missing_default()).unwrap();
     assert_eq!(s.profile, "default");
     assert_eq!(s.base_url, "http://localhost:8000");
-    assert_eq!(s.auth_scheme, AuthScheme::XApiKey);
+    // Both are read from the server unless pinned.
+    assert_eq!(s.auth_scheme, AuthScheme::Auto);
+    assert_eq!(s.api_revision, None);
     assert!(s.api_key.is_none());
     assert_eq!(s.key_source, "no key configured");
     assert_eq!(s.timeout, Duration::from_secs(10));
@@ -155,7 +157,7 @@ fn the_environment_overrides_the_file() {
     assert_eq!(s.api_key.as_ref().unwrap().expose(), "env-key");
     assert_eq!(s.key_source, "TRUNKTUI_API_KEY");
     // The local profile sets none of these, so they fall back to the defaults.
-    assert_eq!(s.auth_scheme, AuthScheme::XApiKey);
+    assert_eq!(s.auth_scheme, AuthScheme::Auto);
     assert_eq!(s.timeout, Duration::from_secs(10));
     assert!(!s.read_only);
 }
@@ -192,6 +194,7 @@ fn flags_override_the_environment_and_the_file() {
         profile: Some("flagged".into()),
         base_url: Some("https://flag.example.com".into()),
         auth_scheme: Some(AuthScheme::Bearer),
+        api_revision: Some(RevisionSetting::V2),
         timeout_secs: Some(3),
     };
     let s = resolve_file(
@@ -207,6 +210,7 @@ fn flags_override_the_environment_and_the_file() {
     assert_eq!(s.profile, "flagged");
     assert_eq!(s.base_url, "https://flag.example.com");
     assert_eq!(s.auth_scheme, AuthScheme::Bearer);
+    assert_eq!(s.api_revision, Some(ApiRevision::V2));
     assert_eq!(s.timeout, Duration::from_secs(3));
 }
 
@@ -583,4 +587,34 @@ fn plain_http_to_another_host_is_a_warning() {
         assert!(s.warnings[0].contains("clear text"), "{:?}", s.warnings);
         assert!(!s.warnings[0].contains("k-123"));
     }
+}
+
+#[test]
+fn auth_scheme_and_revision_layer_like_the_rest() {
+    let fx = Fixture::new();
+    let path = fx.write(
+        "[profiles.p]\nauth_scheme = \"bearer\"\napi_revision = \"v2\"\n",
+    );
+    let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+    assert_eq!((s.auth_scheme, s.api_revision), (AuthScheme::Bearer, Some(ApiRevision::V2)));
+    let env = [
+        ("TRUNKTUI_AUTH_SCHEME", "x-api-key"),
+        ("TRUNKTUI_API_REVISION", "v1"),
+    ];
+    let s = resolve_file(&path, &Overrides::default(), &env).unwrap();
+    assert_eq!((s.auth_scheme, s.api_revision), (AuthScheme::XApiKey, Some(ApiRevision::V1)));
+    let flags = Overrides {
+        auth_scheme: Some(AuthScheme::Auto),
+        api_revision: Some(RevisionSetting::Auto),
+        ..Overrides::default()
+    };
+    let s = resolve_file(&path, &flags, &env).unwrap();
+    assert_eq!((s.auth_scheme, s.api_revision), (AuthScheme::Auto, None));
+    let err = resolve_file(&path, &Overrides::default(), &[("TRUNKTUI_API_REVISION", "v3")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("TRUNKTUI_API_REVISION") && err.contains("auto, v1 or v2"), "{err}");
+    let bad = fx.write("[profiles.p]\napi_revision = \"v9\"\n");
+    let err = resolve_file(&bad, &Overrides::default(), &[]).unwrap_err().to_string();
+    assert!(err.contains(":2:") && err.contains("api_revision"), "{err}");
 }

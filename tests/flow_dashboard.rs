@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::{Duration, Instant};
-use trunktui::api::{ApiError, FieldError, Provider, Trunk, TrunkList};
+use trunktui::api::{ApiError, FieldError, NewTrunk, Provider, Trunk, TrunkList};
 use trunktui::event::{ApiEvent, Command, Event};
 use trunktui::state::{Clock, Connection, Focus, FormField, Overlay, Profile, State};
 use trunktui::update::{next_wakeup, start, update};
@@ -46,8 +46,8 @@ fn typed(state: &mut State, text: &str) -> Vec<Command> {
 fn loaded(trunks: Vec<Trunk>) -> State {
     let mut state = State::new(profile(false), Clock::now());
     let cmds = start(&mut state);
-    let [Command::List { id }] = cmds[..] else {
-        panic!("start should list once: {cmds:?}");
+    let [Command::Negotiate { .. }, Command::List { id }] = cmds[..] else {
+        panic!("start should ask what the server speaks, then list once: {cmds:?}");
     };
     update(&mut state, listed(id, Ok(TrunkList { trunks, skipped: 0 })));
     state
@@ -96,6 +96,10 @@ fn create_through_the_form_then_select_the_new_trunk() {
     let cmds = update(&mut state, key(KeyCode::Enter));
     let [Command::Create { id, req }] = &cmds[..] else {
         panic!("enter should create: {cmds:?}");
+    };
+    // No server told the form otherwise: the document's flat body.
+    let NewTrunk::V1(req) = req else {
+        panic!("a v1 body: {req:?}")
     };
     assert_eq!(req.trunk_numbers, ["+15550100000", "+15550100001"]);
     assert_eq!(req.trunk_auth_password, "s3cret-token");

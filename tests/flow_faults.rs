@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use trunktui::api::{ApiClient, ApiKey, ClientConfig};
 use trunktui::app::{AppOptions, Driver};
-use trunktui::event::Event;
+use trunktui::event::{ApiEvent, Event};
 use trunktui::state::{Connection, FormField, Overlay, Profile, Severity};
 
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -221,13 +221,20 @@ fn driver(base_url: &str, timeout: Duration) -> Driver {
     Driver::start(opts, (120, 40)).0
 }
 
-/// Waits for the worker's next answer and applies it.
+/// Waits for the worker's next answer to a request (list, create, deactivate) and applies
+/// it, and any "what the server speaks" answer before it.
 async fn settle(d: &mut Driver) {
-    let event = tokio::time::timeout(PATIENCE, d.next_answer())
-        .await
-        .expect("no answer in time")
-        .expect("worker gone");
-    d.handle(event);
+    loop {
+        let event = tokio::time::timeout(PATIENCE, d.next_answer())
+            .await
+            .expect("no answer in time")
+            .expect("worker gone");
+        let negotiation = matches!(event, Event::Api(ApiEvent::Negotiated { .. }));
+        d.handle(event);
+        if !negotiation {
+            return;
+        }
+    }
 }
 
 fn key(c: char) -> Event {

@@ -224,7 +224,7 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 }
 
 fn type_into(s: &mut State, field: FormField, value: &str) {
-    s.form.inputs[field.index() - 1] = Input::new(value.to_string());
+    s.form.set_value(field, value);
 }
 
 fn twilio_form(size: (u16, u16)) -> State {
@@ -640,4 +640,50 @@ fn every_size_draws_without_panicking() {
             render(&s);
         }
     }
+}
+
+/// A v2 server found by `/openapi.json`: the header says so and the form follows it.
+fn v2_state(size: (u16, u16)) -> State {
+    let mut s = loaded(size);
+    s.api = Some(trunktui::api::Negotiated {
+        scheme: trunktui::api::AuthScheme::Bearer,
+        header: "Authorization".into(),
+        revision: trunktui::api::ApiRevision::V2,
+        source: trunktui::api::Source::OpenApi,
+    });
+    s.form.revision = trunktui::api::ApiRevision::V2;
+    s.overlay = Overlay::Form;
+    s
+}
+
+#[test]
+fn form_v2_twilio() {
+    snap("form_v2_twilio", |size| {
+        let mut s = v2_state(size);
+        type_into(&mut s, FormField::Name, "Twilio Production");
+        type_into(&mut s, FormField::Address, "acme-prod.pstn.twilio.com");
+        type_into(&mut s, FormField::Numbers, "+15550100000");
+        type_into(&mut s, FormField::Username, "AC0123456789abcdef");
+        type_into(&mut s, FormField::Password, PASSWORD);
+        s.form.passthrough = true;
+        s.form.focus = FormField::Passthrough;
+        s.form.revalidate();
+        s
+    });
+}
+
+#[test]
+fn form_v2_exotel() {
+    snap("form_v2_exotel", |size| {
+        let mut s = v2_state(size);
+        s.form.provider = trunktui::api::Provider::Exotel;
+        type_into(&mut s, FormField::Name, "Exotel Bangalore");
+        type_into(&mut s, FormField::ExotelNumber, "08044319240");
+        type_into(&mut s, FormField::SipPort, "99999");
+        type_into(&mut s, FormField::WebhookUrl, "ftp://nope");
+        s.form.touch_all();
+        s.form.focus = FormField::SipPort;
+        s.form.revalidate();
+        s
+    });
 }

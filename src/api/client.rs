@@ -1,11 +1,14 @@
 //! The HTTP client of the trunk API: one shared reqwest client, no retries, capped bodies.
 
+use super::discovery::{self, Negotiated, OPENAPI_CAP, Source};
 use super::error::{ApiError, FieldError};
-use super::types::{ApiKey, AuthScheme, CreateTrunkRequest, TrunkList, decode_list};
+use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList, decode_list};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// The list can be large (100,000 trunks is about 20 MB); every other answer is small.
 pub const LIST_BODY_CAP: usize = 32 * 1024 * 1024;
@@ -15,7 +18,10 @@ const EXCERPT_CHARS: usize = 160;
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     pub base_url: String,
+    /// `Auto` reads the server's `/openapi.json` once to choose.
     pub auth_scheme: AuthScheme,
+    /// `None` reads the server's `/openapi.json` once to choose.
+    pub api_revision: Option<ApiRevision>,
     pub api_key: Option<ApiKey>,
     /// Where the key came from, for messages ("TRUNKTUI_API_KEY", "api_key in ..."); never the key.
     pub key_source: String,
@@ -30,6 +36,7 @@ impl ClientConfig {
         ClientConfig {
             base_url: base_url.into(),
             auth_scheme: AuthScheme::XApiKey,
+            api_revision: Some(ApiRevision::V1),
             api_key,
             key_source: "the command line".into(),
             timeout: Duration::from_secs(10),
@@ -51,6 +58,8 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: Url,
     cfg: ClientConfig,
+    /// Shared by clones, so the server is asked once per session.
+    negotiated: Arc<OnceCell<Negotiated>>,
 }
 
 impl ApiClient {
@@ -66,7 +75,70 @@ impl ApiClient {
                 status: None,
                 detail: format!("cannot build the HTTP client: {e}"),
             })?;
-        Ok(ApiClient { http, base, cfg })
+        Ok(ApiClient {
+            http,
+            base,
+            cfg,
+            negotiated: Arc::new(OnceCell::new()),
+        })
+    }
+
+    /// The auth header and create revision for this server: pinned settings, else what its
+    /// `/openapi.json` says, else the document's defaults. Asked once; only a server that
+    /// could not be reached at all is asked again next time.
+    pub async fn negotiate(&self) -> Result<Negotiated, ApiError> {
+        let pinned = (self.cfg.auth_scheme, self.cfg.api_revision);
+        if let (scheme, Some(_)) = pinned
+            && scheme != AuthScheme::Auto
+        {
+            return Ok(
+                discovery::settle(pinned.0, pinned.1, Ok(Default::default()))
+                    .with_source(Source::Pinned),
+            );
+        }
+        self.negotiated
+            .get_or_try_init(|| async {
+                let described = self.read_openapi().await?;
+                Ok(discovery::settle(pinned.0, pinned.1, described))
+            })
+            .await
+            .cloned()
+    }
+
+    /// `GET /openapi.json`: Err only when the server could not be reached; an answer that
+    /// is not a usable document is `Ok(Err(why))`, a reason to fall back.
+    async fn read_openapi(&self) -> Result<Result<discovery::Described, String>, ApiError> {
+        let url = self.url(&["openapi.json"]);
+        let resp = match self.http.get(url.clone()).send().await {
+            Ok(r) => r,
+            Err(e) if e.is_connect() || e.is_timeout() => {
+                return Err(self.transport_error(&url, &e));
+            }
+            Err(e) => return Ok(Err(format!("/openapi.json failed: {}", root_cause(&e)))),
+        };
+        let status = resp.status();
+        if !status.is_success() {
+            return Ok(Err(format!("/openapi.json answered {}", status.as_u16())));
+        }
+        let body = match read_capped(resp, OPENAPI_CAP).await {
+            Ok(body) => body,
+            Err(Capped::TooLarge) => {
+                return Ok(Err(format!(
+                    "/openapi.json is larger than {}",
+                    human_size(OPENAPI_CAP)
+                )));
+            }
+            Err(Capped::Failed(e)) if e.is_timeout() => {
+                return Err(self.transport_error(&url, &e));
+            }
+            Err(Capped::Failed(_)) => {
+                return Ok(Err("/openapi.json was cut off".into()));
+            }
+        };
+        Ok(match serde_json::from_slice::<Value>(&body) {
+            Ok(doc) => Ok(discovery::describe(&doc)),
+            Err(_) => Err("/openapi.json is not JSON".into()),
+        })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -86,14 +158,27 @@ impl ApiClient {
         decode_list(&body).map_err(|e| bad_json(&body, &e))
     }
 
-    /// `POST /sip/create-outbound-trunk`; returns the new trunk_id. Never retried: a retry
+    /// `POST /sip/create-outbound-trunk`; returns the new trunk_id. The body is sent in the
+    /// revision the server speaks, converted when that loses nothing. Never retried: a retry
     /// after a lost answer could create the trunk twice.
-    pub async fn create(&self, req: &CreateTrunkRequest) -> Result<String, ApiError> {
-        let url = self.url(&["sip", "create-outbound-trunk"]);
-        let body = serde_json::to_vec(req).map_err(|e| ApiError::Unexpected {
+    pub async fn create(&self, trunk: impl Into<NewTrunk>) -> Result<String, ApiError> {
+        let trunk = trunk.into();
+        let negotiated = self.negotiate().await?;
+        let body = match trunk.to_revision(negotiated.revision) {
+            Ok(NewTrunk::V1(r)) => serde_json::to_vec(&r),
+            Ok(NewTrunk::V2(r)) => serde_json::to_vec(&r),
+            Err(missing) => {
+                return Err(ApiError::Incompatible {
+                    revision: negotiated.revision,
+                    missing,
+                });
+            }
+        }
+        .map_err(|e| ApiError::Unexpected {
             status: None,
             detail: format!("cannot encode the request: {e}"),
         })?;
+        let url = self.url(&["sip", "create-outbound-trunk"]);
         let answer = self
             .send(Method::POST, url, Some(body), self.cfg.body_cap)
             .await?;
@@ -135,11 +220,12 @@ impl ApiClient {
         body: Option<Vec<u8>>,
         cap: usize,
     ) -> Result<Vec<u8>, ApiError> {
+        let negotiated = self.negotiate().await?;
         let mut req = self.http.request(method, url.clone());
         if let Some(key) = &self.cfg.api_key {
-            let (name, value) = match self.cfg.auth_scheme {
-                AuthScheme::XApiKey => ("x-api-key", key.expose().to_string()),
+            let (name, value) = match negotiated.scheme {
                 AuthScheme::Bearer => (AUTHORIZATION.as_str(), format!("Bearer {}", key.expose())),
+                _ => (negotiated.header.as_str(), key.expose().to_string()),
             };
             let mut value = HeaderValue::from_str(&value).map_err(|_| ApiError::Unexpected {
                 status: None,
@@ -156,41 +242,37 @@ impl ApiClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
-        let mut resp = req
+        let resp = req
             .send()
             .await
             .map_err(|e| self.transport_error(&url, &e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let mut buf = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    if buf.len() + chunk.len() > cap {
-                        return Err(ApiError::Unexpected {
-                            status: Some(status.as_u16()),
-                            detail: format!(
-                                "the answer is larger than {}; refused to read it",
-                                human_size(cap)
-                            ),
-                        });
-                    }
-                    buf.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) if e.is_timeout() => return Err(self.transport_error(&url, &e)),
-                Err(_) => {
-                    return Err(ApiError::Unexpected {
-                        status: Some(status.as_u16()),
-                        detail: "the connection closed before the answer was complete".into(),
-                    });
-                }
+        let buf = match read_capped(resp, cap).await {
+            Ok(buf) => buf,
+            Err(Capped::TooLarge) => {
+                return Err(ApiError::Unexpected {
+                    status: Some(status.as_u16()),
+                    detail: format!(
+                        "the answer is larger than {}; refused to read it",
+                        human_size(cap)
+                    ),
+                });
             }
-        }
+            Err(Capped::Failed(e)) if e.is_timeout() => {
+                return Err(self.transport_error(&url, &e));
+            }
+            Err(Capped::Failed(_)) => {
+                return Err(ApiError::Unexpected {
+                    status: Some(status.as_u16()),
+                    detail: "the connection closed before the answer was complete".into(),
+                });
+            }
+        };
         if status.is_success() {
             Ok(buf)
         } else {
-            Err(self.status_error(status, &headers, &buf))
+            Err(self.status_error(status, &headers, &buf, &negotiated))
         }
     }
 
@@ -214,17 +296,25 @@ impl ApiClient {
         }
     }
 
-    fn status_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    fn status_error(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        negotiated: &Negotiated,
+    ) -> ApiError {
         let code = status.as_u16();
         let parsed = parse_error_body(body);
         match code {
             401 | 403 => {
                 let mut detail = parsed.message;
+                // FastAPI's HTTPBearer says "Not authenticated" when its header is missing.
                 let wants_bearer = headers
                     .get(WWW_AUTHENTICATE)
                     .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("bearer"));
-                if wants_bearer && self.cfg.auth_scheme != AuthScheme::Bearer {
+                    .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("bearer"))
+                    || detail.as_deref() == Some("Not authenticated");
+                if wants_bearer && negotiated.scheme != AuthScheme::Bearer {
                     // The one case where the fix is known: say which setting to change.
                     let hint = "the server asks for Authorization: Bearer; set auth_scheme = \"bearer\" (or --auth-scheme bearer)";
                     detail = Some(match detail {
@@ -234,7 +324,7 @@ impl ApiClient {
                 }
                 ApiError::Unauthorized {
                     status: code,
-                    header: self.cfg.auth_scheme.header_name(),
+                    header: negotiated.scheme.header_name(),
                     key_source: if self.cfg.api_key.is_some() {
                         self.cfg.key_source.clone()
                     } else {
@@ -252,7 +342,7 @@ impl ApiClient {
             422 if parsed.fields.iter().any(|f| f.field.starts_with("header.")) => {
                 ApiError::Unauthorized {
                     status: code,
-                    header: self.cfg.auth_scheme.header_name(),
+                    header: negotiated.scheme.header_name(),
                     key_source: self.cfg.key_source.clone(),
                     detail: Some(
                         parsed
@@ -291,6 +381,23 @@ impl ApiClient {
             },
         }
     }
+}
+
+enum Capped {
+    TooLarge,
+    Failed(reqwest::Error),
+}
+
+/// Reads a body chunk by chunk, stopping as soon as it passes `cap`.
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Capped> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Capped::Failed)? {
+        if buf.len() + chunk.len() > cap {
+            return Err(Capped::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
 }
 
 fn parse_base_url(base: &str) -> Result<Url, ApiError> {

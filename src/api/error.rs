@@ -45,6 +45,12 @@ pub enum ApiError {
         fields: Vec<FieldError>,
     },
 
+    #[error("this server speaks create API {revision}, and the trunk cannot be sent as one: {} missing", .missing.join(", "))]
+    Incompatible {
+        revision: super::types::ApiRevision,
+        missing: Vec<String>,
+    },
+
     #[error("server error {status}: {excerpt}")]
     Server { status: u16, excerpt: String },
 
@@ -90,7 +96,9 @@ impl ApiError {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::Connect { .. } | ApiError::Timeout { .. } => None,
+            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Incompatible { .. } => {
+                None
+            }
             ApiError::Unauthorized { status, .. }
             | ApiError::NotFound { status, .. }
             | ApiError::Invalid { status, .. }

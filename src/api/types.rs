@@ -46,6 +46,9 @@ impl fmt::Display for Provider {
 /// How the API key is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum AuthScheme {
+    /// Read the server's `/openapi.json` to find out; the document's header if it cannot tell.
+    #[serde(rename = "auto")]
+    Auto,
     /// `x-api-key: KEY`, as in the user's document.
     #[default]
     #[serde(rename = "x-api-key")]
@@ -58,6 +61,7 @@ pub enum AuthScheme {
 impl AuthScheme {
     pub fn parse(s: &str) -> Option<AuthScheme> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(AuthScheme::Auto),
             "x-api-key" => Some(AuthScheme::XApiKey),
             "bearer" => Some(AuthScheme::Bearer),
             _ => None,
@@ -67,7 +71,7 @@ impl AuthScheme {
     /// The header as a person would name it in a message.
     pub fn header_name(self) -> &'static str {
         match self {
-            AuthScheme::XApiKey => "x-api-key",
+            AuthScheme::Auto | AuthScheme::XApiKey => "x-api-key",
             AuthScheme::Bearer => "Authorization: Bearer",
         }
     }
@@ -76,6 +80,7 @@ impl AuthScheme {
 impl fmt::Display for AuthScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            AuthScheme::Auto => "auto",
             AuthScheme::XApiKey => "x-api-key",
             AuthScheme::Bearer => "bearer",
         })
@@ -318,6 +323,24 @@ impl NewTrunk {
                 }
             }
         }
+    }
+}
+
+impl From<&CreateTrunkRequest> for NewTrunk {
+    fn from(r: &CreateTrunkRequest) -> NewTrunk {
+        NewTrunk::V1(r.clone())
+    }
+}
+
+impl From<&CreateTrunkRequestV2> for NewTrunk {
+    fn from(r: &CreateTrunkRequestV2) -> NewTrunk {
+        NewTrunk::V2(r.clone())
+    }
+}
+
+impl From<&NewTrunk> for NewTrunk {
+    fn from(r: &NewTrunk) -> NewTrunk {
+        r.clone()
     }
 }
 

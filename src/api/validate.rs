@@ -134,7 +134,10 @@ pub fn validate_create_v2(req: &CreateTrunkRequestV2) -> Vec<FieldError> {
                 if let Some(v) = value
                     && v.trim().chars().count() > MAX_TEXT
                 {
-                    errors.push(FieldError::new(field, format!("at most {MAX_TEXT} characters")));
+                    errors.push(FieldError::new(
+                        field,
+                        format!("at most {MAX_TEXT} characters"),
+                    ));
                 }
             }
         }
@@ -281,7 +284,10 @@ mod tests {
             passthrough_mode: true,
             passthrough_webhook_url: Some("ftp://x".into()),
         };
-        let fields: Vec<_> = validate_create_v2(&req).into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = validate_create_v2(&req)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
             [

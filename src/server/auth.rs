@@ -1,7 +1,7 @@
 //! Who is calling: API keys from the request headers, and the owner fingerprint each accepted
 //! key stands for. Raw keys live only in the caller's `ServeOptions`, never in the store.
 
-use super::ServerError;
+use super::{ServeAuth, ServerError};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use rustls::crypto::hash::Hash;
@@ -51,30 +51,62 @@ impl Owners {
         out
     }
 
-    /// The owner of the first accepted key the request carries, in `x-api-key` (the
-    /// document's scheme) or `Authorization: Bearer` (what some deployments use).
-    pub fn authenticate(&self, headers: &HeaderMap) -> Option<String> {
-        presented_keys(headers)
+    /// Who sent the request, judged only by the headers `accept` allows: `x-api-key` (the
+    /// document's scheme), `Authorization: Bearer` (what some deployments use), or either.
+    /// The first accepted key wins.
+    pub fn authenticate(&self, headers: &HeaderMap, accept: ServeAuth) -> Caller {
+        let mut presented = presented_keys(headers, accept).peekable();
+        if presented.peek().is_none() {
+            return Caller::Anonymous;
+        }
+        presented
             .map(|key| self.fingerprint(key))
             .find(|owner| self.accepted.contains(owner))
+            .map_or(Caller::Unknown, Caller::Owner)
     }
 }
 
-fn presented_keys(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+/// What the headers of a request say about its sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// An accepted key: its owner's fingerprint.
+    Owner(String),
+    /// A key of an accepted scheme, but not one this server knows.
+    Unknown,
+    /// No key in any header this server reads (another scheme's header does not count).
+    Anonymous,
+}
+
+fn presented_keys(headers: &HeaderMap, accept: ServeAuth) -> impl Iterator<Item = &str> {
     let api_keys = headers
         .get_all("x-api-key")
         .iter()
+        .filter(move |_| accept != ServeAuth::Bearer)
         .filter_map(|v| v.to_str().ok())
         .map(str::trim);
     let bearer = headers
         .get_all(AUTHORIZATION)
         .iter()
+        .filter(move |_| accept != ServeAuth::XApiKey)
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| {
             let (scheme, token) = v.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         });
     api_keys.chain(bearer).filter(|k| !k.is_empty())
+}
+
+/// A stable, made-up address for an owner, for the later revision's `trunk_created_by_email`:
+/// from the owner's fingerprint, so it stays the same across restarts and key orders, and in
+/// the reserved `.invalid` domain, so it can never reach anyone.
+pub(crate) fn created_by_email(owner: &str) -> String {
+    let hex = owner.strip_prefix("sha256:").unwrap_or(owner);
+    let short: String = hex
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    format!("owner-{short}@example.invalid")
 }
 
 /// SHA-256 from ring, reached through rustls (already a dependency) because `sha2` is not a
@@ -114,21 +146,63 @@ mod tests {
     #[test]
     fn both_header_schemes_are_accepted() {
         let owners = Owners::new(&["tk_alpha".into()]).unwrap();
-        let expected = Some(owners.fingerprint("tk_alpha"));
+        let expected = Caller::Owner(owners.fingerprint("tk_alpha"));
         let with = |name: &'static str, value: &'static str| {
             let mut h = HeaderMap::new();
             h.insert(name, HeaderValue::from_static(value));
-            owners.authenticate(&h)
+            owners.authenticate(&h, ServeAuth::Both)
         };
         assert_eq!(with("x-api-key", "tk_alpha"), expected);
         assert_eq!(with("x-api-key", " tk_alpha "), expected);
         assert_eq!(with("authorization", "Bearer tk_alpha"), expected);
         assert_eq!(with("authorization", "bearer  tk_alpha"), expected);
-        assert_eq!(with("authorization", "Basic tk_alpha"), None);
-        assert_eq!(with("authorization", "tk_alpha"), None);
-        assert_eq!(with("x-api-key", "tk_wrong"), None);
-        assert_eq!(with("x-api-key", ""), None);
-        assert_eq!(owners.authenticate(&HeaderMap::new()), None);
+        assert_eq!(with("authorization", "Basic tk_alpha"), Caller::Anonymous);
+        assert_eq!(with("authorization", "tk_alpha"), Caller::Anonymous);
+        assert_eq!(with("authorization", "Bearer "), Caller::Anonymous);
+        assert_eq!(with("x-api-key", "tk_wrong"), Caller::Unknown);
+        assert_eq!(with("x-api-key", ""), Caller::Anonymous);
+        assert_eq!(
+            owners.authenticate(&HeaderMap::new(), ServeAuth::Both),
+            Caller::Anonymous
+        );
+    }
+
+    #[test]
+    fn one_scheme_servers_ignore_the_other_header() {
+        let owners = Owners::new(&["tk_alpha".into()]).unwrap();
+        let expected = Caller::Owner(owners.fingerprint("tk_alpha"));
+        let mut api_key = HeaderMap::new();
+        api_key.insert("x-api-key", HeaderValue::from_static("tk_alpha"));
+        let mut bearer = HeaderMap::new();
+        bearer.insert(AUTHORIZATION, HeaderValue::from_static("Bearer tk_alpha"));
+        assert_eq!(owners.authenticate(&api_key, ServeAuth::XApiKey), expected);
+        assert_eq!(
+            owners.authenticate(&bearer, ServeAuth::XApiKey),
+            Caller::Anonymous
+        );
+        assert_eq!(owners.authenticate(&bearer, ServeAuth::Bearer), expected);
+        assert_eq!(
+            owners.authenticate(&api_key, ServeAuth::Bearer),
+            Caller::Anonymous
+        );
+        // A wrong key in the ignored header does not hide a right one in the read header.
+        let mut mixed = bearer.clone();
+        mixed.insert("x-api-key", HeaderValue::from_static("tk_wrong"));
+        assert_eq!(owners.authenticate(&mixed, ServeAuth::Bearer), expected);
+    }
+
+    #[test]
+    fn emails_are_stable_fake_and_keyless() {
+        let owners = Owners::new(&["tk_alpha".into(), "tk_beta".into()]).unwrap();
+        let a = created_by_email(&owners.fingerprint("tk_alpha"));
+        assert_eq!(a, created_by_email(&owners.fingerprint("tk_alpha")));
+        assert_ne!(a, created_by_email(&owners.fingerprint("tk_beta")));
+        assert!(
+            a.starts_with("owner-") && a.ends_with("@example.invalid"),
+            "{a}"
+        );
+        assert_eq!(a.len(), "owner-".len() + 8 + "@example.invalid".len());
+        assert!(!a.contains("alpha"));
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! The sample trunks of `--demo` and `serve --demo-data`, embedded from
-//! `assets/demo_trunks.json` so the binary works from any directory.
+//! `assets/demo_trunks.json` so the binary works from any directory; for a v2 server,
+//! the same trunks as that revision would have created them.
 
-use super::ServerError;
 use super::store::StoredTrunk;
-use crate::api::CreateTrunkRequest;
-use crate::api::validate::validate_create;
+use super::{ServerError, new_exotel_id};
+use crate::api::validate::{validate_create, validate_create_v2};
+use crate::api::{
+    ApiRevision, CreateTrunkRequest, CreateTrunkRequestV2, ExotelConfig, FieldError, NewTrunk,
+    Provider, TrunkConfig,
+};
 use serde::Deserialize;
 
 const DEMO_TRUNKS: &str = include_str!("../../assets/demo_trunks.json");
@@ -22,36 +26,85 @@ struct DemoTrunk {
     request: CreateTrunkRequest,
 }
 
+fn read() -> Result<Vec<DemoTrunk>, ServerError> {
+    let file: DemoFile = serde_json::from_str(DEMO_TRUNKS)
+        .map_err(|e| ServerError::DemoData(format!("assets/demo_trunks.json: {e}")))?;
+    Ok(file.trunks)
+}
+
+fn refused(trunk_id: &str, errors: &[FieldError]) -> Result<(), ServerError> {
+    match errors.first() {
+        Some(e) => Err(ServerError::DemoData(format!(
+            "{trunk_id}: {}: {}",
+            e.field, e.message
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The sample trunks, owned by `owner`, as they would have been created through the API: the
 /// same rules apply, so the demo never shows a trunk the server itself would refuse.
 pub(crate) fn demo_trunks(owner: &str) -> Result<Vec<StoredTrunk>, ServerError> {
-    let file: DemoFile = serde_json::from_str(DEMO_TRUNKS)
-        .map_err(|e| ServerError::DemoData(format!("assets/demo_trunks.json: {e}")))?;
-    file.trunks
+    read()?
         .into_iter()
         .map(|t| {
-            let errors = validate_create(&t.request);
-            if let Some(e) = errors.first() {
-                return Err(ServerError::DemoData(format!(
-                    "{}: {}: {}",
-                    t.trunk_id, e.field, e.message
-                )));
-            }
-            let r = t.request;
-            Ok(StoredTrunk {
-                trunk_id: t.trunk_id,
-                owner: owner.to_string(),
-                trunk_name: r.trunk_name,
-                trunk_address: r.trunk_address,
-                trunk_numbers: r.trunk_numbers,
-                trunk_auth_username: r.trunk_auth_username,
-                trunk_auth_password: r.trunk_auth_password,
-                trunk_type: r.trunk_type,
-                trunk_created_at: t.trunk_created_at,
-                deactivated_at: None,
-            })
+            refused(&t.trunk_id, &validate_create(&t.request))?;
+            Ok(StoredTrunk::from_v1(
+                t.trunk_id,
+                owner.to_string(),
+                t.request,
+                t.trunk_created_at,
+            ))
         })
         .collect()
+}
+
+/// The sample trunks as a v2 server would hold them: Twilio ones as they are; Exotel ones
+/// as an Exotel config whose virtual number is the trunk's first number and whose SIP host is
+/// its address, with an `exotel_` id (a fresh one each time, since the file's are `ST_…`).
+pub(crate) fn demo_trunks_v2(owner: &str) -> Result<Vec<StoredTrunk>, ServerError> {
+    read()?
+        .into_iter()
+        .map(|t| {
+            let (trunk_id, request) = match t.request.trunk_type {
+                Provider::Twilio => {
+                    let converted = NewTrunk::V1(t.request).to_revision(ApiRevision::V2);
+                    match converted {
+                        Ok(NewTrunk::V2(request)) => (t.trunk_id, request),
+                        _ => {
+                            return Err(ServerError::DemoData(format!(
+                                "{}: cannot be made a v2 trunk",
+                                t.trunk_id
+                            )));
+                        }
+                    }
+                }
+                Provider::Exotel => (new_exotel_id(), exotel_v2(t.request)),
+            };
+            refused(&trunk_id, &validate_create_v2(&request))?;
+            Ok(StoredTrunk::from_v2(
+                trunk_id,
+                owner.to_string(),
+                request,
+                t.trunk_created_at,
+            ))
+        })
+        .collect()
+}
+
+fn exotel_v2(r: CreateTrunkRequest) -> CreateTrunkRequestV2 {
+    CreateTrunkRequestV2 {
+        trunk_name: r.trunk_name,
+        trunk_type: Provider::Exotel,
+        trunk_config: TrunkConfig::Exotel(ExotelConfig {
+            exotel_number: r.trunk_numbers.into_iter().next().unwrap_or_default(),
+            sip_host: Some(r.trunk_address),
+            sip_port: None,
+            sip_domain: None,
+        }),
+        passthrough_mode: false,
+        passthrough_webhook_url: None,
+    }
 }
 
 #[cfg(test)]
@@ -92,5 +145,30 @@ mod tests {
             dates[dates.len() - 1][..7],
             "spread over months"
         );
+    }
+
+    #[test]
+    fn the_v2_demo_trunks_are_the_same_trunks_in_v2_shapes() {
+        let v1 = demo_trunks("o").unwrap();
+        let v2 = demo_trunks_v2("o").unwrap();
+        assert_eq!(v1.len(), v2.len());
+        for (a, b) in v1.iter().zip(&v2) {
+            assert_eq!(a.trunk_name, b.trunk_name);
+            assert_eq!(a.trunk_type, b.trunk_type);
+            match b.trunk_type {
+                Provider::Twilio => {
+                    assert_eq!(a.trunk_id, b.trunk_id);
+                    assert_eq!(a.trunk_auth_password, b.trunk_auth_password);
+                    assert!(b.exotel.is_none());
+                }
+                Provider::Exotel => {
+                    assert!(super::super::is_exotel_id(&b.trunk_id), "{}", b.trunk_id);
+                    let exotel = b.exotel.as_ref().unwrap();
+                    assert_eq!(exotel.exotel_number, a.trunk_numbers[0]);
+                    assert_eq!(exotel.sip_host.as_deref(), Some(a.trunk_address.as_str()));
+                    assert!(b.trunk_auth_password.is_empty(), "no v2 Exotel credentials");
+                }
+            }
+        }
     }
 }

@@ -1,18 +1,22 @@
-//! The local trunk API behind `trunktui serve` and `--demo`: the user's document's contract,
-//! served by axum on a socket of the caller's choosing. It never writes to stdout or stderr
-//! (in `--demo` it runs under the dashboard); the caller prints what a person should see.
+//! The local trunk API behind `trunktui serve` and `--demo`: the user's document's contract
+//! (v1) or its later revision (v2), with the auth scheme of the kind of real server it
+//! imitates, served by axum on a socket of the caller's choosing. It never writes to stdout
+//! or stderr (in `--demo` it runs under the dashboard); the caller prints what a person
+//! should see.
 
 mod auth;
 mod demo;
+mod openapi;
 mod routes;
 mod store;
+mod v2;
 
+use crate::api::ApiRevision;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use crate::api::ApiRevision;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, oneshot};
@@ -29,7 +33,8 @@ pub struct ServeOptions {
     pub api_keys: Vec<String>,
     /// A JSON file that holds the trunks across restarts; `None` keeps them in memory.
     pub data: Option<PathBuf>,
-    /// Seeds sample trunks for the first key's user when the store has none of theirs yet.
+    /// Seeds sample trunks for the first key's user when the store has none of theirs yet
+    /// (on a v2 server, as v2 trunks: Exotel ones get a virtual number and an `exotel_` id).
     pub demo_data: bool,
     /// Which create call to speak: the document's (v1) or the later revision's (v2).
     pub revision: ApiRevision,
@@ -40,8 +45,11 @@ pub struct ServeOptions {
 /// The auth headers `serve` accepts, so every kind of real server can be imitated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ServeAuth {
+    /// Only `x-api-key`; anything else is 401 in the document's envelope.
     XApiKey,
+    /// Only `Authorization: Bearer`, refused the way FastAPI's `HTTPBearer` refuses.
     Bearer,
+    /// Either header; refusals in the document's envelope.
     #[default]
     Both,
 }
@@ -154,8 +162,9 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, ServerError> {
         None => store::Store::in_memory(),
     };
     if opts.demo_data {
-        seed_demo(&mut store, &owners, &opts.api_keys).await?;
+        seed_demo(&mut store, &owners, &opts.api_keys, opts.revision).await?;
     }
+    let openapi = openapi::document(opts.revision, opts.auth).to_string();
 
     let listener = TcpListener::bind(opts.addr)
         .await
@@ -171,6 +180,9 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, ServerError> {
     let app = routes::router(Arc::new(routes::AppState {
         owners,
         store: Mutex::new(store),
+        revision: opts.revision,
+        auth: opts.auth,
+        openapi,
     }));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -190,6 +202,7 @@ async fn seed_demo(
     store: &mut store::Store,
     owners: &auth::Owners,
     keys: &[String],
+    revision: ApiRevision,
 ) -> Result<(), ServerError> {
     let Some(first) = keys.first() else {
         return Ok(());
@@ -199,10 +212,18 @@ async fn seed_demo(
         return Ok(());
     }
     let mut trunks = store.trunks().to_vec();
-    for mut trunk in demo::demo_trunks(&owner)? {
+    let demo = match revision {
+        ApiRevision::V1 => demo::demo_trunks(&owner)?,
+        ApiRevision::V2 => demo::demo_trunks_v2(&owner)?,
+    };
+    for mut trunk in demo {
         // The file's ids may already be taken, e.g. by the user of a key used before.
         while trunks.iter().any(|t| t.trunk_id == trunk.trunk_id) {
-            trunk.trunk_id = new_trunk_id();
+            trunk.trunk_id = if trunk.trunk_id.starts_with("exotel_") {
+                new_exotel_id()
+            } else {
+                new_trunk_id()
+            };
         }
         trunks.push(trunk);
     }
@@ -217,6 +238,11 @@ pub fn generate_api_key() -> String {
 /// `ST_` and 12 random characters, the shape of the document's ids.
 fn new_trunk_id() -> String {
     format!("ST_{}", random_base62(12))
+}
+
+/// `exotel_` and 8 lowercase hex digits, the shape of the later revision's Exotel ids.
+fn new_exotel_id() -> String {
+    format!("exotel_{:08x}", rand::rng().random::<u32>())
 }
 
 fn random_base62(len: usize) -> String {
@@ -250,6 +276,13 @@ pub(crate) fn is_trunk_id(id: &str) -> bool {
 }
 
 #[cfg(test)]
+pub(crate) fn is_exotel_id(id: &str) -> bool {
+    id.strip_prefix("exotel_").is_some_and(|rest| {
+        rest.len() == 8 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+#[cfg(test)]
 pub(crate) fn is_timestamp(text: &str) -> bool {
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
@@ -266,6 +299,9 @@ mod tests {
         let id = new_trunk_id();
         assert!(is_trunk_id(&id), "{id}");
         assert_ne!(id, new_trunk_id());
+        let exotel = new_exotel_id();
+        assert!(is_exotel_id(&exotel), "{exotel}");
+        assert_ne!(exotel, new_exotel_id());
         let key = generate_api_key();
         assert!(key.starts_with("tk_") && key.len() == 35, "{key}");
         assert!(key[3..].bytes().all(|b| b.is_ascii_alphanumeric()));

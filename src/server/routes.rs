@@ -1,17 +1,21 @@
-//! The HTTP face of the local server: the document's three endpoints, its envelope, and an
-//! envelope for every failure too (bad JSON, oversized bodies, unknown paths), so no client
-//! ever gets a bare status or a framework's own error text.
+//! The HTTP face of the local server: the three endpoints and `/openapi.json`, answered the
+//! way the imitated kind of server answers (the document's envelope for v1, FastAPI's
+//! `{"detail": ...}` for v2, the auth errors of the accepted scheme), with a readable answer
+//! for every failure too (bad JSON, oversized bodies, unknown paths), so no client ever gets
+//! a bare status or a framework's own error text.
 
-use super::auth::Owners;
+use super::auth::{Caller, Owners, created_by_email};
 use super::store::{Deactivation, Store, StoredTrunk};
-use super::{new_trunk_id, now_timestamp};
+use super::v2::{Problem, parse_create_v2};
+use super::{ServeAuth, new_exotel_id, new_trunk_id, now_timestamp};
 use crate::api::validate::{FIELD_ORDER, validate_create};
-use crate::api::{CreateTrunkRequest, FieldError, Provider};
+use crate::api::{ApiRevision, CreateTrunkRequest, FieldError, Provider};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -33,6 +37,10 @@ pub(crate) struct AppState {
     /// One lock for reads and writes: a change is saved to disk while it is held, so saves
     /// never interleave and an answer is sent only once its change is durable.
     pub store: Mutex<Store>,
+    pub revision: ApiRevision,
+    pub auth: ServeAuth,
+    /// The answer of `GET /openapi.json`, rendered once at start.
+    pub openapi: String,
 }
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
@@ -40,6 +48,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/sip/create-outbound-trunk", post(create))
         .route("/sip/list", get(list))
         .route("/sip/deactivate/{trunk_id}", delete(deactivate))
+        .route("/openapi.json", get(openapi))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -52,6 +61,12 @@ struct Envelope<T> {
     success: bool,
     message: String,
     data: T,
+}
+
+/// FastAPI's error body: a message, or the list of validation problems.
+#[derive(Serialize)]
+struct Detail<T> {
+    detail: T,
 }
 
 fn ok(message: &str, data: impl Serialize) -> Response {
@@ -73,20 +88,70 @@ fn fail(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn unauthorized() -> Response {
-    fail(StatusCode::UNAUTHORIZED, "Invalid or missing API key")
+/// `{"detail": "..."}`, FastAPI's shape for an `HTTPException`.
+fn detail(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = Detail {
+        detail: message.into(),
+    };
+    (status, Json(body)).into_response()
 }
 
-fn trunk_not_found() -> Response {
-    fail(StatusCode::NOT_FOUND, "Trunk not found")
-}
+impl AppState {
+    /// A failure in the imitated server's shape: the envelope for v1, FastAPI's for v2.
+    fn failure(&self, status: StatusCode, message: impl Into<String>) -> Response {
+        match self.revision {
+            ApiRevision::V1 => fail(status, message),
+            ApiRevision::V2 => detail(status, message),
+        }
+    }
 
-fn save_failed() -> Response {
-    // The reason (a path, an OS error) is the operator's business, not the API client's.
-    fail(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Internal server error: the change could not be saved",
-    )
+    /// The owner of the request's key, or the answer the imitated server gives without one
+    /// (boxed: refusals are the rare path, and a `Response` is large).
+    fn authorize(&self, headers: &HeaderMap) -> Result<String, Box<Response>> {
+        let caller = self.owners.authenticate(headers, self.auth);
+        let refusal = match (self.auth, caller) {
+            (_, Caller::Owner(owner)) => return Ok(owner),
+            // FastAPI's HTTPBearer, for a request without `Authorization: Bearer <token>`.
+            (ServeAuth::Bearer, Caller::Anonymous) => (
+                StatusCode::UNAUTHORIZED,
+                [(WWW_AUTHENTICATE, "Bearer")],
+                Json(Detail {
+                    detail: "Not authenticated",
+                }),
+            )
+                .into_response(),
+            (ServeAuth::Bearer, Caller::Unknown) => detail(
+                StatusCode::UNAUTHORIZED,
+                match self.revision {
+                    ApiRevision::V1 => "Invalid API key",
+                    ApiRevision::V2 => "Invalid or inactive API key",
+                },
+            ),
+            (ServeAuth::XApiKey | ServeAuth::Both, _) => {
+                fail(StatusCode::UNAUTHORIZED, "Invalid or missing API key")
+            }
+        };
+        Err(Box::new(refusal))
+    }
+
+    fn trunk_not_found(&self) -> Response {
+        self.failure(StatusCode::NOT_FOUND, "Trunk not found")
+    }
+
+    fn save_failed(&self) -> Response {
+        // The reason (a path, an OS error) is the operator's business, not the API client's.
+        self.failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal server error: the change could not be saved",
+        )
+    }
+
+    fn too_large(&self) -> Response {
+        self.failure(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Request body too large: at most {} KiB", BODY_LIMIT / 1024),
+        )
+    }
 }
 
 /// 400 with one entry per field, and the same list spelled out in the message for clients
@@ -109,54 +174,82 @@ fn invalid(errors: Vec<FieldError>) -> Response {
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
+/// 422 in FastAPI's shape, one entry per problem.
+fn unprocessable(problems: Vec<Problem>) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(Detail { detail: problems }),
+    )
+        .into_response()
+}
+
 async fn create(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let Some(owner) = app.owners.authenticate(&headers) else {
-        return unauthorized();
+    let owner = match app.authorize(&headers) {
+        Ok(owner) => owner,
+        Err(refused) => return *refused,
     };
     let body = match body {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return too_large();
+            return app.too_large();
         }
         Err(rejection) => {
-            return invalid(vec![FieldError::new(
-                "body",
-                format!("could not be read: {}", rejection.body_text()),
-            )]);
+            let reason = format!("could not be read: {}", rejection.body_text());
+            return match app.revision {
+                ApiRevision::V1 => invalid(vec![FieldError::new("body", reason)]),
+                ApiRevision::V2 => {
+                    detail(StatusCode::BAD_REQUEST, format!("Request body {reason}"))
+                }
+            };
         }
     };
-    let request = match parse_create(&body) {
-        Ok(request) => request,
-        Err(errors) => return invalid(errors),
-    };
+    match app.revision {
+        ApiRevision::V1 => match parse_create(&body) {
+            // The document's ids are `ST_…` whatever the provider.
+            Ok(request) => {
+                store_new(&app, Provider::Twilio, |id| {
+                    StoredTrunk::from_v1(id, owner, request, now_timestamp())
+                })
+                .await
+            }
+            Err(errors) => invalid(errors),
+        },
+        ApiRevision::V2 => match parse_create_v2(&body) {
+            Ok(request) => {
+                let provider = request.trunk_type;
+                store_new(&app, provider, |id| {
+                    StoredTrunk::from_v2(id, owner, request, now_timestamp())
+                })
+                .await
+            }
+            Err(problems) => unprocessable(problems),
+        },
+    }
+}
+
+/// Stores the trunk `make` builds around a fresh id of `provider`'s shape, and answers.
+async fn store_new(
+    app: &AppState,
+    provider: Provider,
+    make: impl FnOnce(String) -> StoredTrunk,
+) -> Response {
     let mut store = app.store.lock().await;
     let trunk_id = loop {
-        let id = new_trunk_id();
+        let id = match provider {
+            Provider::Twilio => new_trunk_id(),
+            Provider::Exotel => new_exotel_id(),
+        };
         if !store.contains_id(&id) {
             break id;
         }
     };
-    let trunk = StoredTrunk {
-        trunk_id: trunk_id.clone(),
-        owner,
-        // Trimmed because the rules count characters after trimming; the credentials are kept
-        // exactly as given, since a space there may be part of the secret.
-        trunk_name: request.trunk_name.trim().to_string(),
-        trunk_address: request.trunk_address.trim().to_string(),
-        trunk_numbers: request.trunk_numbers,
-        trunk_auth_username: request.trunk_auth_username,
-        trunk_auth_password: request.trunk_auth_password,
-        trunk_type: request.trunk_type,
-        trunk_created_at: now_timestamp(),
-        deactivated_at: None,
-    };
-    match store.insert(trunk).await {
+    match store.insert(make(trunk_id.clone())).await {
         Ok(()) => ok(CREATED, TrunkIdData { trunk_id }),
-        Err(_) => save_failed(),
+        Err(_) => app.save_failed(),
     }
 }
 
@@ -176,23 +269,46 @@ struct ListedTrunk<'a> {
     trunk_created_at: &'a str,
 }
 
+/// A list entry of the later revision: only these three.
+#[derive(Serialize)]
+struct LeanTrunk<'a> {
+    trunk_id: &'a str,
+    trunk_name: &'a str,
+    trunk_created_by_email: String,
+}
+
 async fn list(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let Some(owner) = app.owners.authenticate(&headers) else {
-        return unauthorized();
+    let owner = match app.authorize(&headers) {
+        Ok(owner) => owner,
+        Err(refused) => return *refused,
     };
     let store = app.store.lock().await;
-    let entries: Vec<ListedTrunk<'_>> = store
-        .active_for(&owner)
-        .map(|t| ListedTrunk {
-            trunk_id: &t.trunk_id,
-            trunk_name: &t.trunk_name,
-            trunk_address: &t.trunk_address,
-            trunk_numbers: &t.trunk_numbers,
-            trunk_type: t.trunk_type,
-            trunk_created_at: &t.trunk_created_at,
-        })
-        .collect();
-    ok(LISTED, entries)
+    let trunks = store.active_for(&owner);
+    match app.revision {
+        ApiRevision::V1 => {
+            let entries: Vec<ListedTrunk<'_>> = trunks
+                .map(|t| ListedTrunk {
+                    trunk_id: &t.trunk_id,
+                    trunk_name: &t.trunk_name,
+                    trunk_address: &t.trunk_address,
+                    trunk_numbers: &t.trunk_numbers,
+                    trunk_type: t.trunk_type,
+                    trunk_created_at: &t.trunk_created_at,
+                })
+                .collect();
+            ok(LISTED, entries)
+        }
+        ApiRevision::V2 => {
+            let entries: Vec<LeanTrunk<'_>> = trunks
+                .map(|t| LeanTrunk {
+                    trunk_id: &t.trunk_id,
+                    trunk_name: &t.trunk_name,
+                    trunk_created_by_email: created_by_email(&t.owner),
+                })
+                .collect();
+            ok(LISTED, entries)
+        }
+    }
 }
 
 async fn deactivate(
@@ -200,44 +316,48 @@ async fn deactivate(
     headers: HeaderMap,
     trunk_id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let Some(owner) = app.owners.authenticate(&headers) else {
-        return unauthorized();
+    let owner = match app.authorize(&headers) {
+        Ok(owner) => owner,
+        Err(refused) => return *refused,
     };
     // An id that does not even decode (bad percent-encoding) names no trunk.
     let Ok(Path(trunk_id)) = trunk_id else {
-        return trunk_not_found();
+        return app.trunk_not_found();
     };
     let mut store = app.store.lock().await;
     match store.deactivate(&owner, &trunk_id, now_timestamp()).await {
         Ok(Deactivation::Done) => ok(DEACTIVATED, TrunkIdData { trunk_id }),
-        Ok(Deactivation::NotFound) => trunk_not_found(),
-        Ok(Deactivation::AlreadyInactive) => {
-            fail(StatusCode::BAD_REQUEST, "Trunk is already deactivated")
-        }
-        Err(_) => save_failed(),
+        Ok(Deactivation::NotFound) => app.trunk_not_found(),
+        Ok(Deactivation::AlreadyInactive) => app.failure(
+            StatusCode::BAD_REQUEST,
+            match app.revision {
+                ApiRevision::V1 => "Trunk is already deactivated",
+                ApiRevision::V2 => "Trunk is already inactive",
+            },
+        ),
+        Err(_) => app.save_failed(),
     }
 }
 
-fn too_large() -> Response {
-    fail(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!("Request body too large: at most {} KiB", BODY_LIMIT / 1024),
-    )
+/// No key needed, as on FastAPI servers: it says which revision and scheme to use.
+async fn openapi(State(app): State<Arc<AppState>>) -> Response {
+    ([(CONTENT_TYPE, "application/json")], app.openapi.clone()).into_response()
 }
 
-async fn unknown_path() -> Response {
-    fail(
+const PATHS: &str = "POST /sip/create-outbound-trunk, GET /sip/list, \
+                     DELETE /sip/deactivate/{trunk_id} and GET /openapi.json";
+
+async fn unknown_path(State(app): State<Arc<AppState>>) -> Response {
+    app.failure(
         StatusCode::NOT_FOUND,
-        "Not found: this server has POST /sip/create-outbound-trunk, GET /sip/list and \
-         DELETE /sip/deactivate/{trunk_id}",
+        format!("Not found: this server has {PATHS}"),
     )
 }
 
-async fn wrong_method() -> Response {
-    fail(
+async fn wrong_method(State(app): State<Arc<AppState>>) -> Response {
+    app.failure(
         StatusCode::METHOD_NOT_ALLOWED,
-        "Method not allowed: this server has POST /sip/create-outbound-trunk, GET /sip/list \
-         and DELETE /sip/deactivate/{trunk_id}",
+        format!("Method not allowed: this server has {PATHS}"),
     )
 }
 

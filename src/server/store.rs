@@ -2,7 +2,7 @@
 //! on every change. Knows nothing of HTTP and never holds a raw API key, only owner fingerprints.
 
 use super::ServerError;
-use crate::api::Provider;
+use crate::api::{CreateTrunkRequest, CreateTrunkRequestV2, Provider, TrunkConfig};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::fs;
@@ -14,6 +14,11 @@ const FORMAT_VERSION: u32 = 1;
 
 /// One trunk as the server keeps it, credentials included: a real server needs them to place
 /// calls, so the file is private to its owner (mode 0600).
+///
+/// The document's (v1) fields are always written, so a build that knows only them still
+/// reads every file; what the later revision (v2) adds is optional, so files written before it
+/// load as they are. A v2 Exotel trunk has no address or credentials: its v1 fields hold the
+/// SIP host (or nothing), its one number, and empty credentials.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoredTrunk {
     pub trunk_id: String,
@@ -29,9 +34,107 @@ pub(crate) struct StoredTrunk {
     /// Set by deactivate: a soft delete, so the record stays and a second deactivate can say so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<String>,
+    /// A v2 Exotel trunk's configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exotel: Option<StoredExotel>,
+    /// v2: a trunk for human-to-phone calls with no AI agent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub passthrough_mode: bool,
+    /// v2: called when a passthrough call ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passthrough_webhook_url: Option<String>,
+}
+
+/// A v2 Exotel `trunk_config` as stored. Its own type rather than the wire's, so the file
+/// format does not change when the wire type does (and unknown fields are tolerated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StoredExotel {
+    pub exotel_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sip_host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sip_port: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sip_domain: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl StoredTrunk {
+    /// A trunk from the document's create body, already validated.
+    pub fn from_v1(
+        trunk_id: String,
+        owner: String,
+        request: CreateTrunkRequest,
+        created_at: String,
+    ) -> StoredTrunk {
+        StoredTrunk {
+            trunk_id,
+            owner,
+            // Trimmed because the rules count characters after trimming; the credentials are
+            // kept exactly as given, since a space there may be part of the secret.
+            trunk_name: request.trunk_name.trim().to_string(),
+            trunk_address: request.trunk_address.trim().to_string(),
+            trunk_numbers: request.trunk_numbers,
+            trunk_auth_username: request.trunk_auth_username,
+            trunk_auth_password: request.trunk_auth_password,
+            trunk_type: request.trunk_type,
+            trunk_created_at: created_at,
+            deactivated_at: None,
+            exotel: None,
+            passthrough_mode: false,
+            passthrough_webhook_url: None,
+        }
+    }
+
+    /// A trunk from the later revision's create body, already validated (so its config is
+    /// of its `trunk_type`'s shape).
+    pub fn from_v2(
+        trunk_id: String,
+        owner: String,
+        request: CreateTrunkRequestV2,
+        created_at: String,
+    ) -> StoredTrunk {
+        let trimmed = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut trunk = StoredTrunk {
+            trunk_id,
+            owner,
+            trunk_name: request.trunk_name.trim().to_string(),
+            trunk_address: String::new(),
+            trunk_numbers: Vec::new(),
+            trunk_auth_username: String::new(),
+            trunk_auth_password: String::new(),
+            trunk_type: request.trunk_config.provider(),
+            trunk_created_at: created_at,
+            deactivated_at: None,
+            exotel: None,
+            passthrough_mode: request.passthrough_mode,
+            passthrough_webhook_url: trimmed(request.passthrough_webhook_url),
+        };
+        match request.trunk_config {
+            TrunkConfig::Twilio(c) => {
+                trunk.trunk_address = c.address.trim().to_string();
+                trunk.trunk_numbers = c.numbers;
+                trunk.trunk_auth_username = c.username;
+                trunk.trunk_auth_password = c.password;
+            }
+            TrunkConfig::Exotel(c) => {
+                let exotel = StoredExotel {
+                    exotel_number: c.exotel_number.trim().to_string(),
+                    sip_host: trimmed(c.sip_host),
+                    sip_port: c.sip_port,
+                    sip_domain: trimmed(c.sip_domain),
+                };
+                trunk.trunk_address = exotel.sip_host.clone().unwrap_or_default();
+                trunk.trunk_numbers = vec![exotel.exotel_number.clone()];
+                trunk.exotel = Some(exotel);
+            }
+        }
+        trunk
+    }
+
     pub fn is_active(&self) -> bool {
         self.deactivated_at.is_none()
     }
@@ -50,6 +153,9 @@ impl fmt::Debug for StoredTrunk {
             .field("trunk_type", &self.trunk_type)
             .field("trunk_created_at", &self.trunk_created_at)
             .field("deactivated_at", &self.deactivated_at)
+            .field("exotel", &self.exotel)
+            .field("passthrough_mode", &self.passthrough_mode)
+            .field("passthrough_webhook_url", &self.passthrough_webhook_url)
             .finish()
     }
 }
@@ -321,6 +427,9 @@ mod tests {
             trunk_type: Provider::Twilio,
             trunk_created_at: "2024-01-15T10:00:00.000000".into(),
             deactivated_at: None,
+            exotel: None,
+            passthrough_mode: false,
+            passthrough_webhook_url: None,
         }
     }
 

@@ -2,7 +2,10 @@
 //! The draft survives closing the form and a failed create.
 
 use super::hints;
-use crate::api::{CreateTrunkRequest, FieldError, Provider, validate};
+use crate::api::{
+    ApiRevision, CreateTrunkRequest, CreateTrunkRequestV2, ExotelConfig, FieldError, NewTrunk,
+    Provider, TrunkConfig, TwilioConfig, validate,
+};
 use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,20 +16,50 @@ pub enum FormField {
     Numbers,
     Username,
     Password,
+    /// v2 Exotel: the virtual number.
+    ExotelNumber,
+    SipHost,
+    SipPort,
+    SipDomain,
+    /// v2: a toggle, not text.
+    Passthrough,
+    WebhookUrl,
 }
 
+/// Fields whose value is typed text (all but the two toggles), in `FormField` order.
+const TEXT_FIELDS: usize = 10;
+
 impl FormField {
-    pub const ALL: [FormField; 6] = [
+    pub const ALL: [FormField; 12] = [
         FormField::Provider,
         FormField::Name,
         FormField::Address,
         FormField::Numbers,
         FormField::Username,
         FormField::Password,
+        FormField::ExotelNumber,
+        FormField::SipHost,
+        FormField::SipPort,
+        FormField::SipDomain,
+        FormField::Passthrough,
+        FormField::WebhookUrl,
     ];
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// Where the field's text lives in `FormState::inputs`; None for the toggles.
+    fn text_index(self) -> Option<usize> {
+        match self {
+            FormField::Provider | FormField::Passthrough => None,
+            FormField::WebhookUrl => Some(TEXT_FIELDS - 1),
+            other => Some(other.index() - 1),
+        }
+    }
+
+    pub fn is_toggle(self) -> bool {
+        self.text_index().is_none()
     }
 
     pub fn label(self) -> &'static str {
@@ -37,6 +70,12 @@ impl FormField {
             FormField::Numbers => "Numbers",
             FormField::Username => "Username",
             FormField::Password => "Password",
+            FormField::ExotelNumber => "Number",
+            FormField::SipHost => "SIP host",
+            FormField::SipPort => "SIP port",
+            FormField::SipDomain => "Domain",
+            FormField::Passthrough => "Passthru",
+            FormField::WebhookUrl => "Webhook",
         }
     }
 
@@ -51,16 +90,42 @@ impl FormField {
             "trunk_numbers" | "numbers" => FormField::Numbers,
             "trunk_auth_username" | "username" => FormField::Username,
             "trunk_auth_password" | "password" => FormField::Password,
+            "exotel_number" => FormField::ExotelNumber,
+            "sip_host" => FormField::SipHost,
+            "sip_port" => FormField::SipPort,
+            "sip_domain" => FormField::SipDomain,
+            "passthrough_mode" => FormField::Passthrough,
+            "passthrough_webhook_url" => FormField::WebhookUrl,
             _ => return None,
         })
     }
+}
 
-    pub fn next(self) -> FormField {
-        Self::ALL[(self.index() + 1) % Self::ALL.len()]
-    }
-
-    pub fn prev(self) -> FormField {
-        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+/// The fields a provider needs in a revision, in the order the form shows them.
+pub fn fields_for(provider: Provider, revision: ApiRevision) -> &'static [FormField] {
+    use FormField::*;
+    match (revision, provider) {
+        (ApiRevision::V1, _) => &[Provider, Name, Address, Numbers, Username, Password],
+        (ApiRevision::V2, crate::api::Provider::Twilio) => &[
+            Provider,
+            Name,
+            Address,
+            Numbers,
+            Username,
+            Password,
+            Passthrough,
+            WebhookUrl,
+        ],
+        (ApiRevision::V2, crate::api::Provider::Exotel) => &[
+            Provider,
+            Name,
+            ExotelNumber,
+            SipHost,
+            SipPort,
+            SipDomain,
+            Passthrough,
+            WebhookUrl,
+        ],
     }
 }
 
@@ -78,13 +143,17 @@ pub struct FieldMessages {
 #[derive(Debug, Clone)]
 pub struct FormState {
     pub provider: Provider,
-    /// Text inputs for every field but the provider, by `FormField::index() - 1`.
-    pub inputs: [Input; 5],
+    /// The create revision the server speaks; decides which fields the form asks for.
+    pub revision: ApiRevision,
+    /// Text of every text field, shown or not, so switching provider or revision loses
+    /// nothing typed.
+    inputs: [Input; TEXT_FIELDS],
+    pub passthrough: bool,
     pub focus: FormField,
     pub show_password: bool,
-    pub messages: [FieldMessages; 6],
+    pub messages: [FieldMessages; 12],
     /// Fields the user has left or typed in: "required" shows only there, or after a submit.
-    pub touched: [bool; 6],
+    pub touched: [bool; 12],
     /// A server error that concerns no field.
     pub general_error: Option<String>,
     /// Id of the create request in flight.
@@ -95,11 +164,13 @@ impl Default for FormState {
     fn default() -> Self {
         let mut form = FormState {
             provider: Provider::Twilio,
+            revision: ApiRevision::V1,
             inputs: Default::default(),
+            passthrough: false,
             focus: FormField::Provider,
             show_password: false,
             messages: Default::default(),
-            touched: [false; 6],
+            touched: [false; 12],
             general_error: None,
             submitting: None,
         };
@@ -110,17 +181,19 @@ impl Default for FormState {
 
 impl FormState {
     pub fn input(&self, field: FormField) -> Option<&Input> {
-        field
-            .index()
-            .checked_sub(1)
-            .and_then(|i| self.inputs.get(i))
+        field.text_index().and_then(|i| self.inputs.get(i))
     }
 
     pub fn input_mut(&mut self, field: FormField) -> Option<&mut Input> {
-        field
-            .index()
-            .checked_sub(1)
-            .and_then(|i| self.inputs.get_mut(i))
+        field.text_index().and_then(|i| self.inputs.get_mut(i))
+    }
+
+    /// Sets a field's text, as if typed.
+    pub fn set_value(&mut self, field: FormField, text: &str) {
+        if let Some(input) = self.input_mut(field) {
+            *input = Input::new(text.to_string());
+        }
+        self.revalidate();
     }
 
     pub fn value(&self, field: FormField) -> &str {
@@ -135,38 +208,102 @@ impl FormState {
         hints::hint(self.provider, field)
     }
 
-    /// The request as typed, trimmed the way the API trims.
-    pub fn request(&self) -> CreateTrunkRequest {
+    /// The fields shown now, in order.
+    pub fn fields(&self) -> &'static [FormField] {
+        fields_for(self.provider, self.revision)
+    }
+
+    pub fn next_field(&self) -> FormField {
+        self.step(1)
+    }
+
+    pub fn prev_field(&self) -> FormField {
+        self.step(-1)
+    }
+
+    fn step(&self, by: isize) -> FormField {
+        let fields = self.fields();
+        let at = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let len = fields.len() as isize;
+        fields[((at as isize + by).rem_euclid(len)) as usize]
+    }
+
+    /// After the provider or revision changed: keep the focus on a field that is shown.
+    pub fn refit(&mut self) {
+        if !self.fields().contains(&self.focus) {
+            self.focus = FormField::Provider;
+        }
+        self.revalidate();
+    }
+
+    /// The request as typed, in the revision the server speaks, trimmed the way the API
+    /// trims.
+    pub fn request(&self) -> NewTrunk {
         let text = |f| self.value(f).trim().to_string();
-        CreateTrunkRequest {
-            trunk_name: text(FormField::Name),
-            trunk_address: text(FormField::Address),
-            trunk_numbers: validate::split_numbers(self.value(FormField::Numbers)),
-            trunk_auth_username: text(FormField::Username),
-            trunk_auth_password: self.value(FormField::Password).to_string(),
-            trunk_type: self.provider,
+        let optional = |f| Some(text(f)).filter(|s: &String| !s.is_empty());
+        let numbers = validate::split_numbers(self.value(FormField::Numbers));
+        let password = self.value(FormField::Password).to_string();
+        match self.revision {
+            ApiRevision::V1 => NewTrunk::V1(CreateTrunkRequest {
+                trunk_name: text(FormField::Name),
+                trunk_address: text(FormField::Address),
+                trunk_numbers: numbers,
+                trunk_auth_username: text(FormField::Username),
+                trunk_auth_password: password,
+                trunk_type: self.provider,
+            }),
+            ApiRevision::V2 => NewTrunk::V2(CreateTrunkRequestV2 {
+                trunk_name: text(FormField::Name),
+                trunk_type: self.provider,
+                trunk_config: match self.provider {
+                    Provider::Twilio => TrunkConfig::Twilio(TwilioConfig {
+                        address: text(FormField::Address),
+                        numbers,
+                        username: text(FormField::Username),
+                        password,
+                    }),
+                    Provider::Exotel => TrunkConfig::Exotel(ExotelConfig {
+                        exotel_number: text(FormField::ExotelNumber),
+                        sip_host: optional(FormField::SipHost),
+                        // A port that does not parse is reported by `revalidate`.
+                        sip_port: text(FormField::SipPort).parse().ok(),
+                        sip_domain: optional(FormField::SipDomain),
+                    }),
+                },
+                passthrough_mode: self.passthrough,
+                passthrough_webhook_url: optional(FormField::WebhookUrl),
+            }),
         }
     }
 
     pub fn has_errors(&self) -> bool {
-        self.messages.iter().any(|m| m.error.is_some())
+        let shown = self.fields();
+        self.messages
+            .iter()
+            .zip(FormField::ALL)
+            .any(|(m, f)| m.error.is_some() && shown.contains(&f))
     }
 
     pub fn touch_all(&mut self) {
-        self.touched = [true; 6];
+        self.touched = [true; 12];
     }
 
     /// Recomputes the client-side rules and provider warnings; called after every change,
     /// so drawing never validates.
     pub fn revalidate(&mut self) {
         let req = self.request();
-        let mut errors: [Option<String>; 6] = Default::default();
-        for FieldError { field, message } in validate::validate_create(&req) {
+        let mut errors: [Option<String>; 12] = Default::default();
+        for FieldError { field, message } in validate::validate_new(&req) {
             if let Some(f) = FormField::from_api_field(&field) {
                 errors[f.index()] = Some(message);
             }
         }
-        let warnings = provider_warnings(&req);
+        // The port's text, which `request` cannot carry when it does not parse.
+        if self.revision == ApiRevision::V2 && self.provider == Provider::Exotel {
+            errors[FormField::SipPort.index()] =
+                validate::check_port_text(self.value(FormField::SipPort));
+        }
+        let warnings = provider_warnings(self);
         for (i, m) in self.messages.iter_mut().enumerate() {
             m.error = errors[i].take();
             m.warning = warnings[i].clone();
@@ -180,7 +317,7 @@ impl FormState {
             m.server = None;
         }
         for FieldError { field, message } in fields {
-            match FormField::from_api_field(field) {
+            match FormField::from_api_field(field).filter(|f| self.fields().contains(f)) {
                 Some(f) => {
                     let slot = &mut self.messages[f.index()].server;
                     *slot = Some(match slot.take() {
@@ -204,17 +341,19 @@ impl FormState {
     }
 }
 
-fn provider_warnings(req: &CreateTrunkRequest) -> [Option<String>; 6] {
-    let mut w: [Option<String>; 6] = Default::default();
-    let address = req.trunk_address.to_ascii_lowercase();
-    match req.trunk_type {
+fn provider_warnings(form: &FormState) -> [Option<String>; 12] {
+    let mut w: [Option<String>; 12] = Default::default();
+    let address = form.value(FormField::Address).trim().to_ascii_lowercase();
+    let username = form.value(FormField::Username).trim();
+    match form.provider {
         Provider::Twilio => {
             if !address.is_empty() && !address.ends_with("pstn.twilio.com") {
                 w[FormField::Address.index()] =
                     Some("Twilio termination URIs usually end in pstn.twilio.com".into());
             }
-            if !req.trunk_auth_username.is_empty() && !req.trunk_auth_username.starts_with("AC") {
-                w[FormField::Username.index()] = Some("a Twilio Account SID starts with AC".into());
+            if !username.is_empty() && !username.starts_with("AC") {
+                w[FormField::Username.index()] =
+                    Some("a Twilio Account SID starts with AC".into());
             }
         }
         Provider::Exotel => {
@@ -222,7 +361,13 @@ fn provider_warnings(req: &CreateTrunkRequest) -> [Option<String>; 6] {
                 w[FormField::Address.index()] =
                     Some("Exotel's SIP endpoint is sip.exotel.com".into());
             }
+            w[FormField::ExotelNumber.index()] =
+                validate::exotel_number_hint(form.value(FormField::ExotelNumber));
         }
+    }
+    if form.passthrough && form.value(FormField::WebhookUrl).trim().is_empty() {
+        w[FormField::WebhookUrl.index()] =
+            Some("passthrough calls end without telling anyone unless a webhook is set".into());
     }
     w
 }
@@ -232,10 +377,7 @@ mod tests {
     use super::*;
 
     fn typed(form: &mut FormState, field: FormField, text: &str) {
-        if let Some(input) = form.input_mut(field) {
-            *input = Input::new(text.to_string());
-        }
-        form.revalidate();
+        form.set_value(field, text);
     }
 
     #[test]
@@ -259,6 +401,36 @@ mod tests {
                 .unwrap()
                 .contains("sip.exotel.com")
         );
+    }
+
+    #[test]
+    fn switching_revision_and_provider_keeps_every_value() {
+        let mut f = FormState::default();
+        typed(&mut f, FormField::Name, "Exotel India");
+        typed(&mut f, FormField::Address, "sip.exotel.com");
+        f.revision = ApiRevision::V2;
+        f.provider = Provider::Exotel;
+        f.focus = FormField::Address;
+        f.refit();
+        assert_eq!(f.focus, FormField::Provider, "Address is not an Exotel v2 field");
+        typed(&mut f, FormField::ExotelNumber, "08044319240");
+        typed(&mut f, FormField::SipPort, "70000");
+        assert!(f.messages(FormField::SipPort).error.is_some());
+        assert!(f.messages(FormField::ExotelNumber).warning.is_some());
+        let NewTrunk::V2(req) = f.request() else {
+            panic!("v2 form builds a v2 body")
+        };
+        assert!(matches!(req.trunk_config, TrunkConfig::Exotel(ref c) if c.exotel_number == "08044319240"));
+        f.provider = Provider::Twilio;
+        f.revision = ApiRevision::V1;
+        f.refit();
+        assert_eq!(f.value(FormField::Address), "sip.exotel.com");
+        assert_eq!(f.value(FormField::ExotelNumber), "08044319240");
+        // Errors of hidden fields do not block.
+        typed(&mut f, FormField::Numbers, "+15550100000");
+        typed(&mut f, FormField::Username, "AC1");
+        typed(&mut f, FormField::Password, "pw");
+        assert!(!f.has_errors());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and "Provider Setup Guides"), so no one has to look it up while filling the form.
 
 use super::form::FormField;
-use crate::api::Provider;
+use crate::api::{ApiRevision, Provider};
 
 pub struct Hint {
     pub example: &'static str,
@@ -10,7 +10,10 @@ pub struct Hint {
 }
 
 pub fn hint(provider: Provider, field: FormField) -> Hint {
-    use FormField::{Address, Name, Numbers, Password, Username};
+    use FormField::{
+        Address, ExotelNumber, Name, Numbers, Passthrough, Password, SipDomain, SipHost, SipPort,
+        Username, WebhookUrl,
+    };
     use Provider::{Exotel, Twilio};
     let (example, meaning) = match (provider, field) {
         (_, FormField::Provider) => ("twilio | exotel", "Left/Right or Space switches"),
@@ -36,18 +39,36 @@ pub fn hint(provider: Provider, field: FormField) -> Hint {
         (Exotel, Username) => ("your_exotel_sid", "Exotel SID"),
         (Twilio, Password) => ("your_auth_token", "Twilio Auth Token (or API Key Secret)"),
         (Exotel, Password) => ("your_token", "Exotel Token"),
+        (_, ExotelNumber) => (
+            "08044319240",
+            "your Exotel virtual number (ExoPhone), 1-20 chars",
+        ),
+        (_, SipHost) => ("sip.exotel.com", "optional: the SIP host Exotel gave you"),
+        (_, SipPort) => ("5070", "optional: the SIP port, 1-65535"),
+        (_, SipDomain) => ("yourcompany.exotel.com", "optional: the SIP domain, if any"),
+        (_, Passthrough) => (
+            "off",
+            "on: calls go human to phone with no AI agent; Space switches",
+        ),
+        (_, WebhookUrl) => (
+            "https://example.com/call-ended",
+            "optional: called when a passthrough call ends",
+        ),
     };
     Hint { example, meaning }
 }
 
-/// One line from the provider's setup guide.
-pub fn guide(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Twilio => {
+/// One line from the provider's setup guide, for the fields the revision asks for.
+pub fn guide(provider: Provider, revision: ApiRevision) -> &'static str {
+    match (provider, revision) {
+        (Provider::Twilio, _) => {
             "Twilio: Elastic SIP Trunking > SIP Trunks; use the Termination SIP URI as address, a Credential List with your Account SID and Auth Token"
         }
-        Provider::Exotel => {
+        (Provider::Exotel, ApiRevision::V1) => {
             "Exotel: SID and Token from the Exotel Dashboard; address sip.exotel.com; numbers must be activated for outbound"
+        }
+        (Provider::Exotel, ApiRevision::V2) => {
+            "Exotel: your virtual number (ExoPhone) from the Exotel Dashboard, activated for outbound; SIP host, port and domain only if Exotel gave you them"
         }
     }
 }

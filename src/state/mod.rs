@@ -10,6 +10,7 @@ pub use form::{FormField, FormState};
 pub use log::{LogEntry, LogState, Severity};
 pub use trunks::{SortColumn, TrunkTable};
 
+use crate::api::Negotiated;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
@@ -90,6 +91,7 @@ impl Clock {
 /// The requests the dashboard has in flight, by id; answers with another id are stale.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InFlight {
+    pub negotiate: Option<u64>,
     pub list: Option<u64>,
     pub create: Option<u64>,
     pub deactivate: Option<u64>,
@@ -98,6 +100,8 @@ pub struct InFlight {
 #[derive(Debug, Clone)]
 pub struct State {
     pub profile: Profile,
+    /// The auth header and create revision settled on for the server, once known.
+    pub api: Option<Negotiated>,
     pub connection: Connection,
     pub clock: Clock,
     /// When the list last loaded without error.
@@ -125,6 +129,7 @@ impl State {
     pub fn new(profile: Profile, clock: Clock) -> State {
         State {
             profile,
+            api: None,
             connection: Connection::Connecting,
             clock,
             last_ok: None,

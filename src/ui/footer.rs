@@ -79,7 +79,7 @@ fn items(state: &State) -> (Vec<(&'static str, &'static str)>, usize) {
 fn form_keys(show_password: bool) -> Vec<(&'static str, &'static str)> {
     vec![
         ("Tab/S-Tab", "field"),
-        ("←/→", "provider"),
+        ("←/→", "switch"),
         (
             "Ctrl+R",
             if show_password {

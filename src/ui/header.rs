@@ -20,6 +20,8 @@ enum Kind {
     ReadOnly,
     Url,
     Connection,
+    /// The auth header and create revision settled on for the server.
+    Api,
     Count,
     Age,
     Loading,
@@ -46,11 +48,12 @@ fn line(state: &State, theme: Theme, width: usize) -> Vec<Span<'static>> {
     let url = text::sanitize(&state.profile.base_url).into_owned();
     let mut parts = parts(state, theme);
     // What goes first when the line is too narrow: the count, then the word "refreshed",
-    // then the server address, the age, and last the loading marker.
-    let steps: [Option<Kind>; 6] = [
+    // then what the server speaks, the server address, the age, and last the loading marker.
+    let steps: [Option<Kind>; 7] = [
         None,
         Some(Kind::Count),
         None,
+        Some(Kind::Api),
         Some(Kind::Url),
         Some(Kind::Age),
         Some(Kind::Loading),
@@ -132,6 +135,17 @@ fn parts(state: &State, theme: Theme) -> Vec<Part> {
             connection_style(&state.connection, theme),
         )],
     });
+    if let Some(api) = &state.api {
+        let mut label = api.short();
+        if matches!(api.source, crate::api::Source::Fallback(_)) {
+            // Guessed, not read from the server: the log says why.
+            label.push('?');
+        }
+        parts.push(Part {
+            kind: Kind::Api,
+            spans: vec![Span::styled(label, theme.dim())],
+        });
+    }
     let t = &state.trunks;
     if t.loaded {
         let total = t.all.len();

@@ -33,7 +33,7 @@ pub const KEYS: &[(&str, &str)] = &[
     // The new-trunk form.
     ("Tab/Down", "next field"),
     ("Shift+Tab/Up", "previous field"),
-    ("Left/Right/Space", "switch provider"),
+    ("←/→/Space", "provider/passthrough"),
     ("Ctrl+R", "show/hide password"),
     ("Enter", "create the trunk"),
     ("Esc", "close (keeps draft)"),

@@ -45,7 +45,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         .saturating_add(2);
     let boxed = centered(area, width, wanted);
 
-    let mut title = vec![Span::styled(" New trunk ", theme.bold())];
+    let mut title = vec![Span::styled(
+        match form.revision {
+            crate::api::ApiRevision::V1 => " New trunk ".to_string(),
+            r => format!(" New trunk (create API {r}) "),
+        },
+        theme.bold(),
+    )];
     if form.submitting.is_some() {
         title.push(Span::styled("— creating… ", theme.warning()));
     }
@@ -67,6 +73,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         match item.kind {
             Kind::Text(line) => frame.render_widget(line, line_area),
             Kind::Field(FormField::Provider) => draw_provider(frame, line_area, form, theme),
+            Kind::Field(FormField::Passthrough) => draw_passthrough(frame, line_area, form, theme),
             Kind::Field(field) => draw_input(frame, line_area, form, field, theme),
         }
     }
@@ -86,7 +93,7 @@ fn items(form: &FormState, width: usize, theme: Theme) -> Vec<Item> {
         }
     }
     let room = width.saturating_sub(LABEL_WIDTH);
-    for field in FormField::ALL {
+    for &field in form.fields() {
         items.push(Item {
             priority: 10,
             kind: Kind::Field(field),
@@ -109,7 +116,7 @@ fn items(form: &FormState, width: usize, theme: Theme) -> Vec<Item> {
         priority: 1,
         kind: Kind::Text(Line::raw("")),
     });
-    for part in wrap(hints::guide(form.provider), width) {
+    for part in wrap(hints::guide(form.provider, form.revision), width) {
         items.push(Item {
             priority: 2,
             kind: Kind::Text(Line::styled(part, theme.dim())),
@@ -182,6 +189,22 @@ fn draw_provider(frame: &mut Frame, area: Rect, form: &FormState, theme: Theme) 
         }
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+fn draw_passthrough(frame: &mut Frame, area: Rect, form: &FormState, theme: Theme) {
+    let focused = form.focus == FormField::Passthrough;
+    let mut style = theme.key();
+    if focused {
+        style = style.add_modifier(Modifier::REVERSED);
+    }
+    let value = if form.passthrough { "[x] on" } else { "[ ] off" };
+    frame.render_widget(
+        Line::from(vec![
+            label(FormField::Passthrough, focused, theme),
+            Span::styled(value, style),
+        ]),
+        area,
+    );
 }
 
 fn draw_input(frame: &mut Frame, area: Rect, form: &FormState, field: FormField, theme: Theme) {
