@@ -37,6 +37,8 @@ done
 command -v hyperfine >/dev/null ||
   echo "bench.sh: hyperfine not found (apt-get install -y hyperfine); timing runs by hand" >&2
 
+# Other work on the machine skews every figure: note the load the run started under.
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -92,7 +94,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
-machine="$(date -u '+%Y-%m-%d %H:%M UTC') · $(nproc) cores · $cpu · $mem · $(uname -sr) · $(rustc --version) · commit $commit"
+machine="$(date -u '+%Y-%m-%d %H:%M UTC') · $(nproc) cores · $cpu · $mem · $(uname -sr) · $(rustc --version) · commit $commit · load average at start $load_at_start"
 
 mkdir -p target/bench
 python3 "$HERE/report.py" --divan "$work/divan.txt" --list "$work/list.json" \

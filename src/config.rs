@@ -811,7 +811,8 @@ mod tests {
             local.base_url.as_ref().map(|u| u.get_ref().as_str()),
             Some("http://localhost:8000")
         );
-        assert_eq!(local.auth_scheme, Some(AuthScheme::XApiKey));
+        assert_eq!(local.auth_scheme, Some(AuthScheme::Auto));
+        assert_eq!(local.api_revision, Some(RevisionSetting::Auto));
     }
 
     #[test]

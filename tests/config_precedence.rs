@@ -592,17 +592,21 @@ fn plain_http_to_another_host_is_a_warning() {
 #[test]
 fn auth_scheme_and_revision_layer_like_the_rest() {
     let fx = Fixture::new();
-    let path = fx.write(
-        "[profiles.p]\nauth_scheme = \"bearer\"\napi_revision = \"v2\"\n",
-    );
+    let path = fx.write("[profiles.p]\nauth_scheme = \"bearer\"\napi_revision = \"v2\"\n");
     let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
-    assert_eq!((s.auth_scheme, s.api_revision), (AuthScheme::Bearer, Some(ApiRevision::V2)));
+    assert_eq!(
+        (s.auth_scheme, s.api_revision),
+        (AuthScheme::Bearer, Some(ApiRevision::V2))
+    );
     let env = [
         ("TRUNKTUI_AUTH_SCHEME", "x-api-key"),
         ("TRUNKTUI_API_REVISION", "v1"),
     ];
     let s = resolve_file(&path, &Overrides::default(), &env).unwrap();
-    assert_eq!((s.auth_scheme, s.api_revision), (AuthScheme::XApiKey, Some(ApiRevision::V1)));
+    assert_eq!(
+        (s.auth_scheme, s.api_revision),
+        (AuthScheme::XApiKey, Some(ApiRevision::V1))
+    );
     let flags = Overrides {
         auth_scheme: Some(AuthScheme::Auto),
         api_revision: Some(RevisionSetting::Auto),
@@ -610,11 +614,20 @@ fn auth_scheme_and_revision_layer_like_the_rest() {
     };
     let s = resolve_file(&path, &flags, &env).unwrap();
     assert_eq!((s.auth_scheme, s.api_revision), (AuthScheme::Auto, None));
-    let err = resolve_file(&path, &Overrides::default(), &[("TRUNKTUI_API_REVISION", "v3")])
+    let err = resolve_file(
+        &path,
+        &Overrides::default(),
+        &[("TRUNKTUI_API_REVISION", "v3")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("TRUNKTUI_API_REVISION") && err.contains("auto, v1 or v2"),
+        "{err}"
+    );
+    let bad = fx.write("[profiles.p]\napi_revision = \"v9\"\n");
+    let err = resolve_file(&bad, &Overrides::default(), &[])
         .unwrap_err()
         .to_string();
-    assert!(err.contains("TRUNKTUI_API_REVISION") && err.contains("auto, v1 or v2"), "{err}");
-    let bad = fx.write("[profiles.p]\napi_revision = \"v9\"\n");
-    let err = resolve_file(&bad, &Overrides::default(), &[]).unwrap_err().to_string();
     assert!(err.contains(":2:") && err.contains("api_revision"), "{err}");
 }

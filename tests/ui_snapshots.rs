@@ -10,7 +10,6 @@ use time::macros::datetime;
 use trunktui::api::{FieldError, Provider, Trunk};
 use trunktui::state::{Clock, Connection, Focus, FormField, Overlay, Profile, Severity, State};
 use trunktui::ui::{self, layout};
-use tui_input::Input;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const HOSTILE_NAME: &str = "evil\x1b[31mred\x1b]52;c;AAAA\x07 漢字トランク";

@@ -119,7 +119,8 @@ def main():
     p("| command | mean ± sd | median | min … max |")
     p("| --- | ---: | ---: | ---: |")
     for r in results:
-        p(f"| `{r['command']}` | {fmt_ms(r['mean'] * 1e3)} ± {fmt_ms(r['stddev'] * 1e3)} "
+        command = r["command"].replace("|", "\\|")  # a pipe would end the table cell
+        p(f"| `{command}` | {fmt_ms(r['mean'] * 1e3)} ± {fmt_ms(r['stddev'] * 1e3)} "
           f"| {fmt_ms(r['median'] * 1e3)} | {fmt_ms(r['min'] * 1e3)} … {fmt_ms(r['max'] * 1e3)} |")
     p(f"\nratio trunktui / (curl | jq), means: **{ratio:.2f}** "
       f"(target ≤ 1.00: trunktui not slower) → {verdict(ratio <= 1.0)}")

@@ -623,6 +623,67 @@ mod tests {
     }
 
     #[test]
+    fn files_of_earlier_builds_load_and_v2_trunks_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        // Written by a build that knew only the document's fields.
+        fs::write(
+            &path,
+            r#"{"version":1,"trunks":[{"trunk_id":"ST_aaaaaaaaaaaa","owner":"o",
+                "trunk_name":"n","trunk_address":"a.pstn.twilio.com",
+                "trunk_numbers":["+15550100000"],"trunk_auth_username":"AC1",
+                "trunk_auth_password":"p","trunk_type":"twilio",
+                "trunk_created_at":"2024-01-15T10:00:00.000000"}]}"#,
+        )
+        .unwrap();
+        let mut trunks = load(&path).unwrap();
+        assert_eq!(trunks.len(), 1);
+        assert_eq!(trunks[0].exotel, None);
+        assert!(!trunks[0].passthrough_mode);
+
+        let request = CreateTrunkRequestV2 {
+            trunk_name: " Exotel India ".into(),
+            trunk_type: Provider::Exotel,
+            trunk_config: TrunkConfig::Exotel(crate::api::ExotelConfig {
+                exotel_number: "08044319240".into(),
+                sip_host: Some("sip.exotel.com".into()),
+                sip_port: Some(5070),
+                sip_domain: Some("  ".into()),
+            }),
+            passthrough_mode: true,
+            passthrough_webhook_url: Some("https://h.example.com/end".into()),
+        };
+        let exotel = StoredTrunk::from_v2(
+            "exotel_1240b3d7".into(),
+            "o".into(),
+            request,
+            "2024-01-16T10:00:00.000000".into(),
+        );
+        assert_eq!(exotel.trunk_name, "Exotel India");
+        assert_eq!(exotel.trunk_numbers, ["08044319240"]);
+        assert_eq!(exotel.trunk_address, "sip.exotel.com");
+        assert_eq!(
+            exotel.exotel.as_ref().map(|e| e.sip_domain.clone()),
+            Some(None),
+            "a blank domain is no domain"
+        );
+        trunks.push(exotel);
+        save(&path, trunks.clone()).unwrap();
+        assert_eq!(load(&path).unwrap(), trunks);
+        // The document's fields are always written, so an earlier build reads this file too.
+        let text = fs::read_to_string(&path).unwrap();
+        let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for field in [
+            "trunk_address",
+            "trunk_numbers",
+            "trunk_auth_username",
+            "trunk_auth_password",
+        ] {
+            assert!(file["trunks"][1].get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
     fn debug_hides_the_password() {
         assert!(!format!("{:?}", trunk("ST_a", "o")).contains("secret-token"));
     }

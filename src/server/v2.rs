@@ -154,11 +154,13 @@ fn rule_problem(rule: &FieldError, body: &Value) -> Problem {
             rule.message.clone(),
             json!({"min_length": 1}),
         )
-    } else if rule.message.starts_with("at most") {
+    } else if let Some(rest) = rule.message.strip_prefix("at most ") {
+        // The limit is the rule's own ("at most 20 characters (has 21)").
+        let max: Option<u64> = rest.split_whitespace().next().and_then(|n| n.parse().ok());
         (
             "string_too_long",
             rule.message.clone(),
-            json!({"max_length": 100}),
+            max.map_or_else(|| json!({}), |max| json!({"max_length": max})),
         )
     } else {
         (
@@ -615,8 +617,11 @@ mod tests {
         );
         assert_eq!(found[0].kind, "value_error");
         let found = problems(
-            r#"{"trunk_name":"n","trunk_type":"exotel","trunk_config":{"exotel_number":"1","sip_port":70000}}"#,
+            r#"{"trunk_name":"n","trunk_type":"exotel","trunk_config":{"exotel_number":"+91804431924012345678","sip_port":70000}}"#,
         );
+        assert_eq!(found[0].kind, "string_too_long");
+        assert_eq!(found[0].ctx, Some(json!({"max_length": 20})));
+        let found = &found[1..];
         assert_eq!(
             found[0].loc,
             [json!("body"), json!("trunk_config"), json!("sip_port")]

@@ -352,8 +352,7 @@ fn provider_warnings(form: &FormState) -> [Option<String>; 12] {
                     Some("Twilio termination URIs usually end in pstn.twilio.com".into());
             }
             if !username.is_empty() && !username.starts_with("AC") {
-                w[FormField::Username.index()] =
-                    Some("a Twilio Account SID starts with AC".into());
+                w[FormField::Username.index()] = Some("a Twilio Account SID starts with AC".into());
             }
         }
         Provider::Exotel => {
@@ -412,7 +411,11 @@ mod tests {
         f.provider = Provider::Exotel;
         f.focus = FormField::Address;
         f.refit();
-        assert_eq!(f.focus, FormField::Provider, "Address is not an Exotel v2 field");
+        assert_eq!(
+            f.focus,
+            FormField::Provider,
+            "Address is not an Exotel v2 field"
+        );
         typed(&mut f, FormField::ExotelNumber, "08044319240");
         typed(&mut f, FormField::SipPort, "70000");
         assert!(f.messages(FormField::SipPort).error.is_some());
@@ -420,7 +423,9 @@ mod tests {
         let NewTrunk::V2(req) = f.request() else {
             panic!("v2 form builds a v2 body")
         };
-        assert!(matches!(req.trunk_config, TrunkConfig::Exotel(ref c) if c.exotel_number == "08044319240"));
+        assert!(
+            matches!(req.trunk_config, TrunkConfig::Exotel(ref c) if c.exotel_number == "08044319240")
+        );
         f.provider = Provider::Twilio;
         f.revision = ApiRevision::V1;
         f.refit();

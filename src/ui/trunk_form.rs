@@ -197,7 +197,11 @@ fn draw_passthrough(frame: &mut Frame, area: Rect, form: &FormState, theme: Them
     if focused {
         style = style.add_modifier(Modifier::REVERSED);
     }
-    let value = if form.passthrough { "[x] on" } else { "[ ] off" };
+    let value = if form.passthrough {
+        "[x] on"
+    } else {
+        "[ ] off"
+    };
     frame.render_widget(
         Line::from(vec![
             label(FormField::Passthrough, focused, theme),
