@@ -686,3 +686,20 @@ fn form_v2_exotel() {
         s
     });
 }
+
+#[test]
+fn list_lean_from_a_v2_server() {
+    snap("list_lean", |size| {
+        let mut s = state(size);
+        let lean = (1..=3)
+            .map(|i| trunktui::api::Trunk {
+                trunk_id: format!("exotel_0000000{i}"),
+                trunk_name: Some(format!("Lean trunk {i}")),
+                trunk_created_by_email: Some("user1@example.com".into()),
+                ..Default::default()
+            })
+            .collect();
+        s.trunks.replace(lean, layout::list_rows(size));
+        s
+    });
+}

@@ -196,15 +196,22 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focuse
     let end = (offset + rows).min(len);
     let with_age = cols.created == CREATED_WITH_AGE;
 
-    let body: Vec<Row> = t.view[offset..end]
+    let visible: Vec<&Trunk> = t.view[offset..end]
         .iter()
         .filter_map(|&i| t.all.get(i))
-        .map(|trunk| row(trunk, &cols, with_age, state, theme))
+        .collect();
+    // Servers of the later revision list no address but the creator's email: show that
+    // rather than a column of unknowns.
+    let by_creator = visible.iter().all(|t| t.trunk_address.is_none())
+        && visible.iter().any(|t| t.trunk_created_by_email.is_some());
+    let body: Vec<Row> = visible
+        .iter()
+        .map(|trunk| row(trunk, &cols, with_age, by_creator, state, theme))
         .collect();
 
     let mut header = vec![Cell::from("NAME"), Cell::from("PROVIDER")];
     if cols.address.is_some() {
-        header.push(Cell::from("ADDRESS"));
+        header.push(Cell::from(if by_creator { "CREATED BY" } else { "ADDRESS" }));
     }
     header.extend([Cell::from("NUMBERS"), Cell::from("CREATED")]);
 
@@ -218,7 +225,14 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focuse
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
-fn row(trunk: &Trunk, cols: &Columns, with_age: bool, state: &State, theme: Theme) -> Row<'static> {
+fn row(
+    trunk: &Trunk,
+    cols: &Columns,
+    with_age: bool,
+    by_creator: bool,
+    state: &State,
+    theme: Theme,
+) -> Row<'static> {
     let cell = |value: Option<&str>, width: u16| -> Cell<'static> {
         match value {
             Some(v) => Cell::from(text::fit(v, usize::from(width))),
@@ -230,7 +244,12 @@ fn row(trunk: &Trunk, cols: &Columns, with_age: bool, state: &State, theme: Them
         cell(trunk.trunk_type.as_deref(), PROVIDER_WIDTH),
     ];
     if let Some(w) = cols.address {
-        cells.push(cell(trunk.trunk_address.as_deref(), w));
+        let value = if by_creator {
+            &trunk.trunk_created_by_email
+        } else {
+            &trunk.trunk_address
+        };
+        cells.push(cell(value.as_deref(), w));
     }
     cells.push(match trunk.trunk_numbers.as_deref() {
         Some(n) => Cell::from(numbers_cell(n, usize::from(NUMBERS_WIDTH))),
