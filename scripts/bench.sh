@@ -14,7 +14,7 @@
 #      with a server that never answers (median of $BENCH_FRAME_RUNS), and the peak memory
 #      (max RSS) while it shows all $BENCH_TRUNKS trunks.
 #
-# Run:  bash scripts/bench.sh            (about 5 minutes on 2 cores)
+# Run:  bash scripts/bench.sh            (about 4 minutes on 2 cores)
 #       BENCH_TRUNKS=10000 BENCH_RUNS=5 DIVAN_SAMPLE_COUNT=20 bash scripts/bench.sh   (quicker)
 # Needs: cargo, python3, curl, jq; hyperfine is used when present (apt-get install -y hyperfine).
 # The report goes to stdout and to target/bench/report.md; progress goes to stderr.

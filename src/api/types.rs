@@ -429,6 +429,8 @@ fn lenient_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum MaybeTrunk {
+    // Tried first: serde would otherwise read an array as a struct's fields in order.
+    Array(Vec<serde::de::IgnoredAny>),
     Trunk(RawTrunk),
     Other(serde::de::IgnoredAny),
 }
@@ -459,7 +461,7 @@ impl ListEnvelope {
                     }),
                     _ => list.skipped += 1,
                 },
-                MaybeTrunk::Other(_) => list.skipped += 1,
+                MaybeTrunk::Array(_) | MaybeTrunk::Other(_) => list.skipped += 1,
             }
         }
         list
@@ -482,10 +484,11 @@ mod tests {
             {"trunk_name":"no id"},
             "not an object",
             {"trunk_id":"exotel_1a2b3c4d","trunk_numbers":"+15550100000","trunk_type":7},
-            {"trunk_id":12}
+            {"trunk_id":12},
+            ["ST_array", "looks like fields"]
         ]}"#;
         let list = decode_list(body).unwrap();
-        assert_eq!(list.skipped, 2);
+        assert_eq!(list.skipped, 3);
         let ids: Vec<_> = list.trunks.iter().map(|t| t.trunk_id.as_str()).collect();
         assert_eq!(ids, ["ST_a", "exotel_1a2b3c4d", "12"]);
         assert_eq!(list.trunks[0].trunk_address, None);

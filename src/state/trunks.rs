@@ -44,6 +44,8 @@ pub struct TrunkTable {
     pub all: Vec<Trunk>,
     /// Lower-cased text the filter searches, one per trunk, built once per answer.
     haystacks: Vec<String>,
+    /// Indices into `all` in sort order, sorted once per answer or sort change.
+    order: Vec<usize>,
     /// Indices into `all`, filtered and sorted: what the table shows, in order.
     pub view: Vec<usize>,
     /// Position in `view` of the selected row.
@@ -66,7 +68,8 @@ impl TrunkTable {
         self.haystacks = trunks.iter().map(haystack).collect();
         self.all = trunks;
         self.loaded = true;
-        self.rebuild_view();
+        self.resort();
+        self.rebuild_view(false);
         match keep {
             Some(id) => {
                 if !self.select_id(&id, visible_rows) {
@@ -115,8 +118,10 @@ impl TrunkTable {
 
     pub fn set_filter(&mut self, filter: String, visible_rows: usize) {
         let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
+        let before = self.filter.trim().to_lowercase();
+        let narrowing = !before.is_empty() && filter.trim().to_lowercase().contains(&before);
         self.filter = filter;
-        self.rebuild_view();
+        self.rebuild_view(narrowing);
         self.offset = 0;
         self.selected = 0;
         if let Some(id) = keep {
@@ -129,7 +134,8 @@ impl TrunkTable {
         let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
         self.sort = sort;
         self.reverse = reverse;
-        self.rebuild_view();
+        self.resort();
+        self.rebuild_view(false);
         if let Some(id) = keep {
             self.select_id(&id, visible_rows);
         }
@@ -153,58 +159,63 @@ impl TrunkTable {
         }
     }
 
-    fn rebuild_view(&mut self) {
-        let needle = self.filter.trim().to_lowercase();
-        self.view = if needle.is_empty() {
-            (0..self.all.len()).collect()
-        } else {
-            self.haystacks
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h.contains(&needle))
-                .map(|(i, _)| i)
-                .collect()
-        };
+    /// Sorts every trunk by the column, then by id, with each trunk's key made once.
+    fn resort(&mut self) {
+        use std::borrow::Cow;
         let all = &self.all;
-        let sort = self.sort;
-        // Stable sort by the column, then by id, so equal rows never swap between refreshes.
-        self.view.sort_by(|&a, &b| {
-            compare(&all[a], &all[b], sort).then_with(|| all[a].trunk_id.cmp(&all[b].trunk_id))
+        let lower = |s: Option<&String>| s.map(|s| Cow::Owned(s.to_lowercase()));
+        let keys: Vec<Option<Cow<str>>> = all
+            .iter()
+            .map(|t| match self.sort {
+                SortColumn::Name => lower(t.trunk_name.as_ref()),
+                SortColumn::Address => lower(t.trunk_address.as_ref()),
+                SortColumn::Provider => t.trunk_type.as_deref().map(Cow::Borrowed),
+                SortColumn::Numbers => t
+                    .trunk_numbers
+                    .as_ref()
+                    .and_then(|n| n.first())
+                    .map(|s| Cow::Borrowed(s.as_str())),
+                SortColumn::Created => t.trunk_created_at.as_deref().map(Cow::Borrowed),
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|&a, &b| {
+            let by_key = match (&keys[a], &keys[b]) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+            by_key.then_with(|| all[a].trunk_id.cmp(&all[b].trunk_id))
         });
         if self.reverse {
-            self.view.reverse();
+            order.reverse();
         }
+        self.order = order;
+    }
+
+    /// The view is the sorted order, filtered: a keystroke sorts nothing. A filter that
+    /// only grew searches the current view, which already holds every possible match.
+    fn rebuild_view(&mut self, narrowing: bool) {
+        let needle = self.filter.trim().to_lowercase();
+        let hay = &self.haystacks;
+        self.view = if needle.is_empty() {
+            self.order.clone()
+        } else if narrowing {
+            let mut view = std::mem::take(&mut self.view);
+            view.retain(|&i| hay[i].contains(needle.as_str()));
+            view
+        } else {
+            self.order
+                .iter()
+                .copied()
+                .filter(|&i| hay[i].contains(needle.as_str()))
+                .collect()
+        };
     }
 
     pub fn is_filtered(&self) -> bool {
         !self.filter.trim().is_empty()
-    }
-}
-
-/// Unknown values sort after known ones.
-fn compare(a: &Trunk, b: &Trunk, sort: SortColumn) -> Ordering {
-    fn opt<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
-        match (a, b) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }
-    }
-    let lower = |s: Option<&String>| s.map(|s| s.to_lowercase());
-    match sort {
-        SortColumn::Name => opt(lower(a.trunk_name.as_ref()), lower(b.trunk_name.as_ref())),
-        SortColumn::Provider => opt(a.trunk_type.as_ref(), b.trunk_type.as_ref()),
-        SortColumn::Address => opt(
-            lower(a.trunk_address.as_ref()),
-            lower(b.trunk_address.as_ref()),
-        ),
-        SortColumn::Numbers => opt(
-            a.trunk_numbers.as_ref().and_then(|n| n.first()),
-            b.trunk_numbers.as_ref().and_then(|n| n.first()),
-        ),
-        // ISO 8601 strings of one format sort by time.
-        SortColumn::Created => opt(a.trunk_created_at.as_ref(), b.trunk_created_at.as_ref()),
     }
 }
 
@@ -266,6 +277,14 @@ mod tests {
         assert_eq!(t.view.len(), 1);
         assert_eq!(t.selected_trunk().unwrap().trunk_id, "ST_y");
         t.set_filter("+1555".into(), 10);
+        assert_eq!(t.view.len(), 2);
+        // Growing the filter narrows; shrinking it widens again.
+        t.set_filter("+15550100000".into(), 10);
+        assert_eq!(t.view.len(), 2);
+        t.set_filter("st_x".into(), 10);
+        t.set_filter("st_xz".into(), 10);
+        assert_eq!(t.view.len(), 0);
+        t.set_filter("st_".into(), 10);
         assert_eq!(t.view.len(), 2);
         t.set_filter("nothing".into(), 10);
         assert!(t.selected_trunk().is_none());
