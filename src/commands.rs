@@ -201,6 +201,7 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
         let s = settings(flags)?;
         let raw = read_input(file)?;
         let trunk = NewTrunk::from_json(&raw).map_err(|e| {
+            let e = without_values(&e);
             eprintln!(
                 "trunktui: {} is not a create request: {e}. It must be a JSON object: either the document's body (trunk_name, trunk_address, trunk_numbers, trunk_auth_username, trunk_auth_password, trunk_type) or the later revision's (trunk_name, trunk_type, trunk_config with address, numbers, username, password for twilio, or exotel_number and optional sip_host, sip_port, sip_domain for exotel; passthrough_mode, passthrough_webhook_url)",
                 shown_path(file)
@@ -246,6 +247,21 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
         Ok(())
     };
     run.await.err().unwrap_or(Exit::Ok)
+}
+
+/// serde's message without the value it quotes ("invalid type: integer `8437291056`"):
+/// the value may be the password.
+fn without_values(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    for lead in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = text.strip_prefix(lead)
+            && let Some(at) = rest.find(", expected")
+        {
+            let kind = rest[..at].split([' ', '`', '"']).next().unwrap_or("value");
+            return format!("{lead}{kind}{}", &rest[at..]);
+        }
+    }
+    text
 }
 
 fn shown_path(file: &Path) -> String {
@@ -451,6 +467,20 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_messages_lose_the_values_they_quote() {
+        let e = serde_json::from_str::<crate::api::CreateTrunkRequest>(
+            r#"{"trunk_name":"n","trunk_address":"a","trunk_numbers":[],"trunk_auth_username":"u","trunk_auth_password":8437291056,"trunk_type":"twilio"}"#,
+        )
+        .unwrap_err();
+        let text = without_values(&e);
+        assert!(!text.contains("8437291056"), "{text}");
+        assert!(
+            text.starts_with("invalid type: integer, expected"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn table_sanitizes_and_aligns() {

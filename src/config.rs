@@ -622,8 +622,8 @@ fn check_profile(
                 var.span(),
                 format!(
                     "api_key_env of profile `{name}` must be the name of an environment \
-                     variable (letters, digits and _, not starting with a digit), not the \
-                     key itself; a key goes in api_key"
+                     variable (UPPER_CASE letters, digits and _, e.g. PROD_TRUNK_KEY), not \
+                     the key itself; a key goes in api_key"
                 ),
             ));
         }
@@ -656,12 +656,17 @@ fn check_profile(
     Ok(())
 }
 
+/// A conventional variable name (`PROD_TRUNK_KEY`): upper case, digits and `_`. Keys are
+/// mixed case (`tk_...`) or long runs without `_`, so a pasted key is refused rather than
+/// repeated back in messages.
 fn is_env_var_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
+    let conventional = chars
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let looks_random = name.len() >= 20 && !name.contains('_');
+    conventional && !looks_random
 }
 
 /// The base URL as the client will use it; the error says what is wrong, quoting the URL.
@@ -932,9 +937,12 @@ mod tests {
     #[test]
     fn env_var_names() {
         assert!(is_env_var_name("LOCAL_TRUNK_KEY"));
-        assert!(is_env_var_name("_x1"));
+        assert!(is_env_var_name("_X1"));
         assert!(!is_env_var_name("1X"));
         assert!(!is_env_var_name(""));
         assert!(!is_env_var_name("sk-live"));
+        // Generated keys and long random runs are keys, not names.
+        assert!(!is_env_var_name("tk_AbCdEf0123456789AbCdEf0123456789"));
+        assert!(!is_env_var_name("ABCDEF0123456789ABCDEF"));
     }
 }

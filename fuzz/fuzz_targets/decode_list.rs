@@ -11,7 +11,10 @@ fuzz_target!(|body: &[u8]| {
     };
     for trunk in &list.trunks {
         // Entries without a usable id are counted in `skipped`, never shown.
-        assert!(!trunk.trunk_id.trim().is_empty(), "blank id kept: {trunk:?}");
+        assert!(
+            !trunk.trunk_id.trim().is_empty(),
+            "blank id kept: {trunk:?}"
+        );
     }
     // Every entry is either shown or counted as skipped.
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)

@@ -181,7 +181,8 @@ impl ApiClient {
         let url = self.url(&["sip", "create-outbound-trunk"]);
         let answer = self
             .send(Method::POST, url, Some(body), self.cfg.body_cap)
-            .await?;
+            .await
+            .map_err(|e| e.scrubbed(trunk.secret().into_iter()))?;
         trunk_id_of(&answer)
     }
 
@@ -213,7 +214,22 @@ impl ApiClient {
         url
     }
 
+    /// One request; every error it returns has the API key scrubbed out of it, whatever the
+    /// server echoed.
     async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        cap: usize,
+    ) -> Result<Vec<u8>, ApiError> {
+        let key = self.cfg.api_key.as_ref().map(|k| k.expose().to_string());
+        self.send_unscrubbed(method, url, body, cap)
+            .await
+            .map_err(|e| e.scrubbed(key.as_deref().into_iter()))
+    }
+
+    async fn send_unscrubbed(
         &self,
         method: Method,
         url: Url,
@@ -363,21 +379,11 @@ impl ApiClient {
             },
             500..=599 => ApiError::Server {
                 status: code,
-                excerpt: parsed.message.unwrap_or_else(|| {
-                    let text = excerpt(body);
-                    if text.is_empty() {
-                        status
-                            .canonical_reason()
-                            .unwrap_or("no details")
-                            .to_string()
-                    } else {
-                        text
-                    }
-                }),
+                excerpt: parsed.message.unwrap_or_else(|| body_summary(status, body)),
             },
             _ => ApiError::Unexpected {
                 status: Some(code),
-                detail: parsed.message.unwrap_or_else(|| excerpt(body)),
+                detail: parsed.message.unwrap_or_else(|| body_summary(status, body)),
             },
         }
     }
@@ -488,12 +494,13 @@ fn bad_json(body: &[u8], e: &serde_json::Error) -> ApiError {
 
 /// What an error body says, from any of the shapes servers of this API use.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct ErrorBody {
+pub struct ErrorBody {
     pub message: Option<String>,
     pub fields: Vec<FieldError>,
 }
 
-pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
+/// Reads an error body of any shape; public so the fuzzer can reach it.
+pub fn parse_error_body(body: &[u8]) -> ErrorBody {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return ErrorBody::default();
     };
@@ -575,6 +582,22 @@ fn field_of_loc(loc: &[Value]) -> Option<String> {
         }
     }
     (!names.is_empty()).then(|| names.join("."))
+}
+
+/// What to say of an error body that holds no message: a JSON body is never shown (it may
+/// echo the request, password included), only the status's reason; text or HTML is excerpted.
+fn body_summary(status: StatusCode, body: &[u8]) -> String {
+    let reason = || {
+        status
+            .canonical_reason()
+            .unwrap_or("no details")
+            .to_string()
+    };
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        return format!("{} (its JSON body has no message)", reason());
+    }
+    let text = excerpt(body);
+    if text.is_empty() { reason() } else { text }
 }
 
 /// A short, single-line excerpt of a body for a message: tags of an HTML page dropped (its

@@ -85,6 +85,53 @@ fn invalid_summary(message: &Option<String>, fields: &[FieldError]) -> String {
 }
 
 impl ApiError {
+    /// The same error with every occurrence of the secrets replaced by `***`: a server may
+    /// echo a key or a password anywhere in what it says.
+    pub fn scrubbed<'a>(mut self, secrets: impl Iterator<Item = &'a str>) -> ApiError {
+        let secrets: Vec<&str> = secrets.filter(|s| s.len() >= 3).collect();
+        if secrets.is_empty() {
+            return self;
+        }
+        let scrub = |text: &mut String| {
+            for secret in &secrets {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "***");
+                }
+            }
+        };
+        match &mut self {
+            ApiError::Connect { url, reason } => {
+                scrub(url);
+                scrub(reason);
+            }
+            ApiError::Timeout { url, .. } => scrub(url),
+            ApiError::Unauthorized {
+                detail, key_source, ..
+            } => {
+                scrub(key_source);
+                if let Some(d) = detail {
+                    scrub(d);
+                }
+            }
+            ApiError::NotFound { message, .. } => scrub(message),
+            ApiError::Invalid {
+                message, fields, ..
+            } => {
+                if let Some(m) = message {
+                    scrub(m);
+                }
+                for f in fields {
+                    scrub(&mut f.field);
+                    scrub(&mut f.message);
+                }
+            }
+            ApiError::Incompatible { missing, .. } => missing.iter_mut().for_each(scrub),
+            ApiError::Server { excerpt, .. } => scrub(excerpt),
+            ApiError::Unexpected { detail, .. } => scrub(detail),
+        }
+        self
+    }
+
     /// Errors that mean "the server is not there", as opposed to "it answered no".
     pub fn is_unreachable(&self) -> bool {
         matches!(self, ApiError::Connect { .. } | ApiError::Timeout { .. })

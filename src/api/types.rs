@@ -258,6 +258,18 @@ impl NewTrunk {
         }
     }
 
+    /// The trunk password, if the body carries one.
+    pub fn secret(&self) -> Option<&str> {
+        match self {
+            NewTrunk::V1(r) => Some(&r.trunk_auth_password),
+            NewTrunk::V2(CreateTrunkRequestV2 {
+                trunk_config: TrunkConfig::Twilio(c),
+                ..
+            }) => Some(&c.password),
+            NewTrunk::V2(_) => None,
+        }
+    }
+
     /// Reads a body of either revision: a `trunk_config` property means v2.
     pub fn from_json(bytes: &[u8]) -> Result<NewTrunk, serde_json::Error> {
         let value: serde_json::Value = serde_json::from_slice(bytes)?;
@@ -430,7 +442,7 @@ fn lenient_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>
 #[serde(untagged)]
 enum MaybeTrunk {
     // Tried first: serde would otherwise read an array as a struct's fields in order.
-    Array(Vec<serde::de::IgnoredAny>),
+    Array(#[allow(dead_code)] Vec<serde::de::IgnoredAny>),
     Trunk(RawTrunk),
     Other(serde::de::IgnoredAny),
 }

@@ -140,7 +140,7 @@ pub struct FieldMessages {
     pub server: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FormState {
     pub provider: Provider,
     /// The create revision the server speaks; decides which fields the form asks for.
@@ -158,6 +158,34 @@ pub struct FormState {
     pub general_error: Option<String>,
     /// Id of the create request in flight.
     pub submitting: Option<u64>,
+}
+
+/// By hand, so the password (and tui-input's yank buffer, which may hold it) never prints.
+impl std::fmt::Debug for FormState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values: Vec<(&str, &str)> = FormField::ALL
+            .iter()
+            .filter(|field| !field.is_toggle())
+            .map(|&field| {
+                let shown = if field == FormField::Password {
+                    "***"
+                } else {
+                    self.value(field)
+                };
+                (field.label(), shown)
+            })
+            .collect();
+        f.debug_struct("FormState")
+            .field("provider", &self.provider)
+            .field("revision", &self.revision)
+            .field("values", &values)
+            .field("passthrough", &self.passthrough)
+            .field("focus", &self.focus)
+            .field("messages", &self.messages)
+            .field("general_error", &self.general_error)
+            .field("submitting", &self.submitting)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for FormState {

@@ -224,50 +224,12 @@ fn cut_wide_characters_left_of(frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Word-wraps sanitized text to lines of at most `width` columns; words longer than a line
-/// are cut across lines.
+/// Sanitizes and wraps text to `width` columns.
 pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
-    let s = text::sanitize(s);
-    let mut lines = Vec::new();
     if width == 0 {
-        return lines;
+        return Vec::new();
     }
-    let mut line = String::new();
-    let mut used = 0;
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        let w = text::width(word);
-        let gap = usize::from(used > 0);
-        if used + gap + w <= width {
-            if gap == 1 {
-                line.push(' ');
-            }
-            line.push_str(word);
-            used += gap + w;
-            continue;
-        }
-        if used > 0 {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if w <= width {
-            line.push_str(word);
-            used = w;
-            continue;
-        }
-        for c in word.chars() {
-            let cw = text::width(c.encode_utf8(&mut [0; 4]));
-            if used + cw > width {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            line.push(c);
-            used += cw;
-        }
-    }
-    if used > 0 || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
+    text::wrap(&text::sanitize(s), width)
 }
 
 /// Cuts styled spans to `width` columns, ending in `…` when something was cut. The spans'
@@ -293,29 +255,9 @@ pub(crate) fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'st
     out
 }
 
-/// The end of sanitized text that fits `max` columns, starting with `…` when cut: for lines
-/// that are typed at their end, such as the filter.
+/// Sanitizes and keeps the end of text that fits `max` columns.
 pub(crate) fn fit_tail(s: &str, max: usize) -> String {
-    let s = text::sanitize(s);
-    if text::width(&s) <= max {
-        return s.into_owned();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut kept: Vec<char> = Vec::new();
-    let mut used = 0;
-    for c in s.chars().rev() {
-        let w = text::width(c.encode_utf8(&mut [0; 4]));
-        if used + w > max - 1 {
-            break;
-        }
-        kept.push(c);
-        used += w;
-    }
-    let mut out = String::from("…");
-    out.extend(kept.into_iter().rev());
-    out
+    text::truncate_start(&text::sanitize(s), max).into_owned()
 }
 
 #[cfg(test)]

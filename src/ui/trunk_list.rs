@@ -211,7 +211,11 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focuse
 
     let mut header = vec![Cell::from("NAME"), Cell::from("PROVIDER")];
     if cols.address.is_some() {
-        header.push(Cell::from(if by_creator { "CREATED BY" } else { "ADDRESS" }));
+        header.push(Cell::from(if by_creator {
+            "CREATED BY"
+        } else {
+            "ADDRESS"
+        }));
     }
     header.extend([Cell::from("NUMBERS"), Cell::from("CREATED")]);
 
