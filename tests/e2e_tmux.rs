@@ -2,28 +2,14 @@
 //! screen comes back with capture-pane. Without tmux they fail and say how to install it
 //! (`.ci/run` installs it); TRUNKTUI_SKIP_E2E=1 skips them on purpose.
 
-use std::net::TcpListener;
-use std::path::Path;
+mod common;
+
+use common::e2e::{free_port, have_tmux, isolated_env, wait_for_port};
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_trunktui");
-
-fn have_tmux() -> bool {
-    if std::env::var_os("TRUNKTUI_SKIP_E2E").is_some() {
-        eprintln!("SKIPPED: TRUNKTUI_SKIP_E2E is set");
-        return false;
-    }
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "the end-to-end tests need tmux: apt-get install -y tmux (or set TRUNKTUI_SKIP_E2E=1)"
-    );
-    true
-}
 
 /// A tmux server of our own (its own socket), so tests never touch the user's sessions.
 struct Tmux {
@@ -136,13 +122,6 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 fn serve(port: u16, key: &str) -> Server {
     let child = Command::new(BIN)
         .args([
@@ -156,31 +135,8 @@ fn serve(port: u16, key: &str) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("trunktui serve");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "serve did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_port(port, "trunktui serve", Duration::from_secs(10));
     Server(child)
-}
-
-fn isolated_env(dir: &Path) -> Vec<(String, String)> {
-    vec![
-        ("HOME".into(), dir.display().to_string()),
-        (
-            "XDG_CONFIG_HOME".into(),
-            dir.join("config").display().to_string(),
-        ),
-        (
-            "XDG_STATE_HOME".into(),
-            dir.join("state").display().to_string(),
-        ),
-        (
-            "XDG_DATA_HOME".into(),
-            dir.join("data").display().to_string(),
-        ),
-        ("TERM".into(), "xterm-256color".into()),
-    ]
 }
 
 #[test]

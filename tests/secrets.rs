@@ -7,6 +7,10 @@
 //! The dashboard runs in tmux; without tmux these tests fail and say how to install it
 //! (`.ci/run` installs it); TRUNKTUI_SKIP_E2E=1 skips the terminal parts on purpose.
 
+mod common;
+
+use common::e2e::{free_port, have_tmux, isolated_env, wait_for_port};
+
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -104,62 +108,6 @@ impl Evidence {
 // ---------------------------------------------------------------------------------------
 // Processes, ports and an isolated environment
 
-fn have_tmux() -> bool {
-    if std::env::var_os("TRUNKTUI_SKIP_E2E").is_some() {
-        eprintln!("SKIPPED: TRUNKTUI_SKIP_E2E is set");
-        return false;
-    }
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "the end-to-end tests need tmux: apt-get install -y tmux (or set TRUNKTUI_SKIP_E2E=1)"
-    );
-    true
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + PATIENCE;
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// HOME and the XDG directories in a temporary directory, so no real configuration, key or
-/// log file is read or written.
-fn isolated_env(dir: &Path) -> Vec<(String, String)> {
-    vec![
-        ("HOME".into(), dir.display().to_string()),
-        (
-            "XDG_CONFIG_HOME".into(),
-            dir.join("config").display().to_string(),
-        ),
-        (
-            "XDG_STATE_HOME".into(),
-            dir.join("state").display().to_string(),
-        ),
-        (
-            "XDG_DATA_HOME".into(),
-            dir.join("data").display().to_string(),
-        ),
-        (
-            "XDG_CACHE_HOME".into(),
-            dir.join("cache").display().to_string(),
-        ),
-        ("TERM".into(), "xterm-256color".into()),
-    ]
-}
-
 fn log_file(dir: &Path) -> PathBuf {
     dir.join("state/trunktui/trunktui.log")
 }
@@ -221,7 +169,7 @@ impl Serve {
             .stderr(std::fs::File::create(&stderr).unwrap())
             .spawn()
             .expect("trunktui serve");
-        wait_for_port(port, "trunktui serve");
+        wait_for_port(port, "trunktui serve", PATIENCE);
         Serve {
             child,
             port,

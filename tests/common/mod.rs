@@ -4,6 +4,8 @@
 //! Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod e2e;
+
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::time::Duration;
