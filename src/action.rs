@@ -48,10 +48,8 @@ pub fn action_for(state: &State, key: KeyEvent) -> Action {
         return Action::Quit;
     }
     match &state.overlay {
-        Overlay::Help => match key.code {
-            KeyCode::Char('q') => Action::Quit,
-            _ => Action::CloseOverlay,
-        },
+        // Any key closes the help, q included, as in k9s and lazygit; Ctrl+C still quits.
+        Overlay::Help => Action::CloseOverlay,
         Overlay::Detail => match key.code {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => Action::CloseOverlay,
             KeyCode::Char('q') => Action::Quit,

@@ -22,6 +22,8 @@ pub struct AppOptions {
     /// Where the status log is appended; None keeps it in memory only.
     pub log_file: Option<PathBuf>,
     pub no_color: bool,
+    /// Configuration warnings, shown in the status log: stderr is hidden behind the screen.
+    pub warnings: Vec<String>,
 }
 
 /// The dashboard without a terminal: the state, the worker, and the log file, driven by
@@ -42,6 +44,9 @@ impl Driver {
         state.no_color = opts.no_color;
         state.size = size;
         let commands = update::start(&mut state);
+        for warning in opts.warnings {
+            update::warn(&mut state, warning);
+        }
         let mut driver = Driver {
             state,
             worker: Worker::new(opts.client, tx),

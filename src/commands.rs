@@ -30,7 +30,8 @@ impl From<Exit> for ExitCode {
 impl Exit {
     pub fn of(e: &ApiError) -> Exit {
         match e {
-            ApiError::Unauthorized { .. } => Exit::Auth,
+            ApiError::Unauthorized { .. } | ApiError::NoKey { .. } => Exit::Auth,
+            ApiError::NotSent(_) => Exit::Usage,
             ApiError::Invalid { .. } | ApiError::Incompatible { .. } => Exit::Invalid,
             ApiError::NotFound { .. } => Exit::NotFound,
             ApiError::Connect { .. }
@@ -185,14 +186,22 @@ pub fn numbers_summary(numbers: Option<&[String]>) -> String {
     }
 }
 
-/// "2024-01-15 10:00" from the API's ISO timestamp; anything else is shown as sent.
+/// "2024-01-15 10:00" in UTC from any of the API's timestamp forms; anything else is shown
+/// as sent (and sanitized by the caller).
 pub fn created_summary(created: Option<&str>) -> String {
     match created {
         None => UNKNOWN.to_string(),
-        Some(c) if c.len() >= 16 && c.as_bytes()[10] == b'T' => {
-            format!("{} {}", &c[..10], &c[11..16])
-        }
-        Some(c) => c.to_string(),
+        Some(c) => match crate::api::types::parse_timestamp(c) {
+            Some(t) => format!(
+                "{}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            ),
+            None => c.to_string(),
+        },
     }
 }
 
@@ -222,17 +231,14 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
                 trunk.revision(),
                 trunk.provider(),
                 text::sanitize(trunk.name()),
-                s.base_url
+                crate::api::client::shown_url(&s.base_url)
             );
             return Ok(());
         }
         refuse_read_only(&s, "create")?;
         let id = client(&s)?.create(&trunk).await.map_err(|e| {
             let code = fail(&e);
-            if matches!(
-                e,
-                ApiError::Timeout { .. } | ApiError::Unexpected { .. } | ApiError::Server { .. }
-            ) {
+            if e.outcome_unknown() {
                 eprintln!(
                     "trunktui: the outcome is unknown: the trunk may have been created. Run `trunktui list` before trying again, so it is not created twice"
                 );
@@ -401,15 +407,13 @@ async fn wait_for_stop_signal() {
 }
 
 pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
-    let mut s = match settings(flags) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     // The embedded server lives as long as the dashboard; it prints nothing.
     let mut embedded = None;
-    if demo {
+    let opts = if demo {
+        // The demo needs no configuration: the user's profile (and a broken file) stay out.
         let key = server::generate_api_key();
-        let opts = ServeOptions {
+        let serve = ServeOptions {
             addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             api_keys: vec![key.clone()],
             data: None,
@@ -417,39 +421,62 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
             revision: crate::api::ApiRevision::V1,
             auth: server::ServeAuth::Both,
         };
-        match server::start(opts).await {
-            Ok(running) => {
-                s.profile = "demo".into();
-                s.base_url = format!("http://{}", running.addr);
-                // Left to detection, so the demo shows it at work.
-                s.auth_scheme = crate::api::AuthScheme::Auto;
-                s.api_revision = None;
-                s.api_key = Some(crate::api::ApiKey::new(key));
-                s.key_source = "the embedded demo server".into();
-                s.read_only = false;
-                embedded = Some(running);
-            }
+        let running = match server::start(serve).await {
+            Ok(running) => running,
             Err(e) => {
                 eprintln!("trunktui: cannot start the demo server: {e}");
                 return Exit::Internal;
             }
+        };
+        let mut cfg = ClientConfig::new(running.base_url(), Some(crate::api::ApiKey::new(key)));
+        cfg.key_source = "the embedded demo server".into();
+        // Left to detection, so the demo shows it at work.
+        cfg.auth_scheme = crate::api::AuthScheme::Auto;
+        cfg.api_revision = None;
+        let profile = crate::state::Profile {
+            name: "demo".into(),
+            base_url: running.base_url(),
+            read_only: false,
+            accent: None,
+            refresh_secs: 30,
+        };
+        embedded = Some(running);
+        let client = match ApiClient::new(cfg) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("trunktui: {e}");
+                return Exit::Internal;
+            }
+        };
+        crate::app::AppOptions {
+            profile,
+            client,
+            log_file: crate::app::default_log_file(),
+            no_color,
+            warnings: Vec::new(),
         }
-    }
-    let client = match client(&s) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let opts = crate::app::AppOptions {
-        profile: crate::state::Profile {
-            name: s.profile.clone(),
-            base_url: s.base_url.clone(),
-            read_only: s.read_only,
-            accent: s.accent.clone(),
-            refresh_secs: s.refresh_secs,
-        },
-        client,
-        log_file: crate::app::default_log_file(),
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    } else {
+        let s = match settings(flags) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let client = match client(&s) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        crate::app::AppOptions {
+            profile: crate::state::Profile {
+                name: s.profile.clone(),
+                base_url: crate::api::client::shown_url(&s.base_url),
+                read_only: s.read_only,
+                accent: s.accent.clone(),
+                refresh_secs: s.refresh_secs,
+            },
+            client,
+            log_file: crate::app::default_log_file(),
+            no_color,
+            warnings: s.warnings.clone(),
+        }
     };
     let result = crate::app::run_in_terminal(opts).await;
     if let Some(server) = embedded {
@@ -467,6 +494,20 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn created_is_utc_and_never_cuts_a_character() {
+        assert_eq!(
+            created_summary(Some("2024-01-15T15:30:00+05:30")),
+            "2024-01-15 10:00"
+        );
+        assert_eq!(
+            created_summary(Some("2024-01-15T10:00:00.000000")),
+            "2024-01-15 10:00"
+        );
+        // Not a time: shown as sent, whatever its bytes.
+        assert_eq!(created_summary(Some("2024-01-15T1234é5")), "2024-01-15T1234é5");
+    }
 
     #[test]
     fn serde_messages_lose_the_values_they_quote() {

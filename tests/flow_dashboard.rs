@@ -205,11 +205,23 @@ fn client_side_rules_block_submit_and_say_which_fields() {
     let cmds = update(&mut state, key(KeyCode::Enter));
     assert!(cmds.is_empty());
     assert!(state.form.messages(FormField::Address).error.is_some());
-    let general = state.form.general_error.clone().unwrap();
+    let blocked = state.form.blocked.clone().unwrap();
     assert!(
-        general.contains("Address") && general.contains("Numbers"),
-        "{general}"
+        blocked.contains("Address") && blocked.contains("Numbers"),
+        "{blocked}"
     );
+    // Fixing fields updates the message; fixing all of them removes it.
+    update(&mut state, key(KeyCode::Tab));
+    typed(&mut state, "x.pstn.twilio.com");
+    let blocked = state.form.blocked.clone().unwrap();
+    assert!(!blocked.contains("Address"), "{blocked}");
+    update(&mut state, key(KeyCode::Tab));
+    typed(&mut state, "+15550100000");
+    update(&mut state, key(KeyCode::Tab));
+    typed(&mut state, "AC1");
+    update(&mut state, key(KeyCode::Tab));
+    typed(&mut state, "pw");
+    assert_eq!(state.form.blocked, None);
 }
 
 #[test]
@@ -368,13 +380,17 @@ fn keys_move_sort_focus_and_copy() {
     assert!(state.trunks.reverse);
     update(&mut state, ch('s'));
     assert_eq!(state.trunks.sort.label(), "provider");
+    let selected = state.trunks.selected_trunk().unwrap().trunk_id.clone();
     let cmds = update(&mut state, ch('y'));
-    assert!(matches!(&cmds[..], [Command::Copy(id)] if id.starts_with("ST_")));
+    assert_eq!(cmds, [Command::Copy(selected)]);
     update(&mut state, key(KeyCode::Tab));
     assert_eq!(state.focus, Focus::Log);
     update(&mut state, ch('?'));
     assert_eq!(state.overlay, Overlay::Help);
-    update(&mut state, key(KeyCode::Esc));
+    // q closes the help, as its footer says; it does not quit.
+    update(&mut state, ch('q'));
+    assert_eq!(state.overlay, Overlay::None);
+    assert!(!state.should_quit);
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, key(KeyCode::Enter));
     assert_eq!(state.overlay, Overlay::Detail);

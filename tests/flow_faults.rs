@@ -217,6 +217,7 @@ fn driver(base_url: &str, timeout: Duration) -> Driver {
         client: ApiClient::new(cfg).expect("client"),
         log_file: None,
         no_color: false,
+        warnings: Vec::new(),
     };
     Driver::start(opts, (120, 40)).0
 }

@@ -147,6 +147,7 @@ async fn the_form_creates_both_providers_in_every_combination() {
                 client: ApiClient::new(cfg).unwrap(),
                 log_file: None,
                 no_color: false,
+                warnings: Vec::new(),
             };
             let (mut d, _) = Driver::start(opts, (120, 40));
             settle(&mut d).await;

@@ -431,7 +431,7 @@ fn log_with_errors() {
 fn log_scrolled() {
     snap("log_scrolled", |size| {
         let mut s = with_log(size);
-        s.log.scroll_by(3, layout::log_rows(size));
+        s.log.scroll_by(3);
         s
     });
 }
@@ -702,4 +702,26 @@ fn list_lean_from_a_v2_server() {
         s.trunks.replace(lean, layout::list_rows(size));
         s
     });
+}
+
+#[test]
+fn the_oldest_log_entry_is_reachable_when_lines_wrap() {
+    let size = (80, 24);
+    let mut s = loaded(size);
+    s.log.push("11:00:00".into(), Severity::Info, "the very first line".into());
+    for i in 0..8 {
+        s.log.push(
+            "11:00:01".into(),
+            Severity::Error,
+            format!("entry {i}: {}", "a long error that wraps over more than one line ".repeat(2)),
+        );
+    }
+    // Scroll as far up as the keys go (g in the log pane).
+    s.log.scroll = s.log.entries.len() - 1;
+    let screen = screen_text(&render(&s));
+    assert!(screen.contains("11:59:48  GET /sip/list"), "{screen}");
+    s.log.scroll = 0;
+    let screen = screen_text(&render(&s));
+    assert!(!screen.contains("the very first line"), "{screen}");
+    assert!(screen.contains("entry 7"), "{screen}");
 }

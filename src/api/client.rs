@@ -71,10 +71,7 @@ impl ApiClient {
             .timeout(cfg.timeout)
             .user_agent(concat!("trunktui/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ApiError::Unexpected {
-                status: None,
-                detail: format!("cannot build the HTTP client: {e}"),
-            })?;
+            .map_err(|e| ApiError::NotSent(format!("cannot build the HTTP client: {e}")))?;
         Ok(ApiClient {
             http,
             base,
@@ -96,57 +93,79 @@ impl ApiClient {
                     .with_source(Source::Pinned),
             );
         }
-        self.negotiated
+        let outcome = self
+            .negotiated
             .get_or_try_init(|| async {
-                let described = self.read_openapi().await?;
-                Ok(discovery::settle(pinned.0, pinned.1, described))
+                match self.read_openapi().await {
+                    Ok(Reading::Settled(described)) => {
+                        Ok(discovery::settle(pinned.0, pinned.1, described))
+                    }
+                    // Used this once; the next request asks again.
+                    Ok(Reading::Passing(why)) => Err(Ok(discovery::settle(
+                        pinned.0,
+                        pinned.1,
+                        Err(why),
+                    ))),
+                    Err(e) => Err(Err(e)),
+                }
             })
-            .await
-            .cloned()
+            .await;
+        match outcome {
+            Ok(n) => Ok(n.clone()),
+            Err(passing) => passing,
+        }
     }
 
-    /// `GET /openapi.json`: Err only when the server could not be reached; an answer that
-    /// is not a usable document is `Ok(Err(why))`, a reason to fall back.
-    async fn read_openapi(&self) -> Result<Result<discovery::Described, String>, ApiError> {
+    /// `GET /openapi.json`. Err when the server could not be reached. A document, or an
+    /// answer that says there is none (404, not JSON), settles the question for the session;
+    /// a passing failure (a 502 from a proxy, a 401, a cut connection) does not.
+    async fn read_openapi(&self) -> Result<Reading, ApiError> {
         let url = self.url(&["openapi.json"]);
         let resp = match self.http.get(url.clone()).send().await {
             Ok(r) => r,
+            // Named by the base URL: the user never asked for /openapi.json.
             Err(e) if e.is_connect() || e.is_timeout() => {
-                return Err(self.transport_error(&url, &e));
+                return Err(self.transport_error(&self.base, &e));
             }
-            Err(e) => return Ok(Err(format!("/openapi.json failed: {}", root_cause(&e)))),
+            Err(e) => {
+                return Ok(Reading::Passing(format!(
+                    "/openapi.json failed: {}",
+                    root_cause(&e)
+                )));
+            }
         };
         let status = resp.status();
         if !status.is_success() {
-            return Ok(Err(format!("/openapi.json answered {}", status.as_u16())));
+            let why = format!("/openapi.json answered {}", status.as_u16());
+            let passing = status.is_server_error()
+                || matches!(status.as_u16(), 401 | 403 | 408 | 429);
+            return Ok(if passing {
+                Reading::Passing(why)
+            } else {
+                Reading::Settled(Err(why))
+            });
         }
         let body = match read_capped(resp, OPENAPI_CAP).await {
             Ok(body) => body,
             Err(Capped::TooLarge) => {
-                return Ok(Err(format!(
+                return Ok(Reading::Settled(Err(format!(
                     "/openapi.json is larger than {}",
                     human_size(OPENAPI_CAP)
-                )));
+                ))));
             }
             Err(Capped::Failed(e)) if e.is_timeout() => {
-                return Err(self.transport_error(&url, &e));
+                return Err(self.transport_error(&self.base, &e));
             }
             Err(Capped::Failed(_)) => {
-                return Ok(Err("/openapi.json was cut off".into()));
+                return Ok(Reading::Passing("/openapi.json was cut off".into()));
             }
         };
-        Ok(match serde_json::from_slice::<Value>(&body) {
-            Ok(doc) => Ok(discovery::describe(&doc)),
-            Err(_) => Err("/openapi.json is not JSON".into()),
-        })
-    }
-
-    pub fn config(&self) -> &ClientConfig {
-        &self.cfg
-    }
-
-    pub fn base_url(&self) -> &str {
-        self.base.as_str()
+        Ok(Reading::Settled(
+            match serde_json::from_slice::<Value>(&body) {
+                Ok(doc) => Ok(discovery::describe(&doc)),
+                Err(_) => Err("/openapi.json is not JSON".into()),
+            },
+        ))
     }
 
     /// `GET /sip/list`.
@@ -174,10 +193,7 @@ impl ApiClient {
                 });
             }
         }
-        .map_err(|e| ApiError::Unexpected {
-            status: None,
-            detail: format!("cannot encode the request: {e}"),
-        })?;
+        .map_err(|e| ApiError::NotSent(format!("cannot encode the request: {e}")))?;
         let url = self.url(&["sip", "create-outbound-trunk"]);
         let answer = self
             .send(Method::POST, url, Some(body), self.cfg.body_cap)
@@ -190,11 +206,7 @@ impl ApiClient {
     pub async fn deactivate(&self, trunk_id: &str) -> Result<(), ApiError> {
         // URL rules turn these segments into "this" and "parent" path steps; no id is one.
         if matches!(trunk_id.trim(), "" | "." | "..") {
-            return Err(ApiError::Invalid {
-                status: 400,
-                message: Some(format!("{trunk_id:?} is not a trunk id")),
-                fields: Vec::new(),
-            });
+            return Err(ApiError::NotSent(format!("{trunk_id:?} is not a trunk id")));
         }
         let url = self.url(&["sip", "deactivate", trunk_id]);
         let answer = self
@@ -243,12 +255,11 @@ impl ApiClient {
                 AuthScheme::Bearer => (AUTHORIZATION.as_str(), format!("Bearer {}", key.expose())),
                 _ => (negotiated.header.as_str(), key.expose().to_string()),
             };
-            let mut value = HeaderValue::from_str(&value).map_err(|_| ApiError::Unexpected {
-                status: None,
-                detail: format!(
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                ApiError::NotSent(format!(
                     "the API key from {} holds characters a header cannot carry",
                     self.cfg.key_source
-                ),
+                ))
             })?;
             value.set_sensitive(true);
             req = req.header(name, value);
@@ -338,14 +349,13 @@ impl ApiClient {
                         None => hint.to_string(),
                     });
                 }
+                if self.cfg.api_key.is_none() {
+                    return ApiError::NoKey { status: code };
+                }
                 ApiError::Unauthorized {
                     status: code,
                     header: negotiated.scheme.header_name(),
-                    key_source: if self.cfg.api_key.is_some() {
-                        self.cfg.key_source.clone()
-                    } else {
-                        format!("nowhere: no key is configured ({})", self.cfg.key_source)
-                    },
+                    key_source: self.cfg.key_source.clone(),
                     detail,
                 }
             }
@@ -389,6 +399,14 @@ impl ApiClient {
     }
 }
 
+/// What reading `/openapi.json` gave.
+enum Reading {
+    /// A document, or a reason there is none that will not change during the session.
+    Settled(Result<discovery::Described, String>),
+    /// A failure that may pass: fall back for now, ask again next time.
+    Passing(String),
+}
+
 enum Capped {
     TooLarge,
     Failed(reqwest::Error),
@@ -407,15 +425,12 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>,
 }
 
 fn parse_base_url(base: &str) -> Result<Url, ApiError> {
-    let url = Url::parse(base.trim()).map_err(|e| ApiError::Unexpected {
-        status: None,
-        detail: format!("base URL {base:?} is not a URL ({e})"),
-    })?;
+    let url = Url::parse(base.trim())
+        .map_err(|e| ApiError::NotSent(format!("base URL {base:?} is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base() {
-        return Err(ApiError::Unexpected {
-            status: None,
-            detail: format!("base URL {base:?} must be http:// or https:// with a host"),
-        });
+        return Err(ApiError::NotSent(format!(
+            "base URL {base:?} must be http:// or https:// with a host"
+        )));
     }
     Ok(url)
 }
@@ -425,6 +440,15 @@ fn strip_query(url: &Url) -> String {
     u.set_query(None);
     let _ = u.set_password(None);
     u.to_string()
+}
+
+/// A URL as it may be shown or logged: no password, no query (either may hold a secret).
+pub fn shown_url(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(url) => strip_query(&url),
+        // Not a URL: shown as given, which holds nothing a parser could find.
+        Err(_) => raw.to_string(),
+    }
 }
 
 /// The innermost cause ("Connection refused (os error 111)") is the useful part.
@@ -677,6 +701,14 @@ mod tests {
         assert_eq!(parsed.message.as_deref(), Some("JSON decode error"));
         let ours = r#"{"success":false,"message":"Invalid input","data":{"errors":[{"field":"trunk_name","message":"required"}]}}"#;
         assert_eq!(fields(ours), [("trunk_name".into(), "required".into())]);
+    }
+
+    #[test]
+    fn shown_urls_lose_passwords_and_queries() {
+        assert_eq!(
+            shown_url("http://admin:TopSecret@127.0.0.1:8000/api?key=abc"),
+            "http://admin@127.0.0.1:8000/api"
+        );
     }
 
     #[test]

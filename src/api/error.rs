@@ -35,6 +35,13 @@ pub enum ApiError {
         detail: Option<String>,
     },
 
+    #[error("unauthorized ({status}): no API key is configured, so none was sent; set TRUNKTUI_API_KEY, or api_key or api_key_env in the profile")]
+    NoKey { status: u16 },
+
+    /// Stopped before anything was sent: nothing happened on the server.
+    #[error("{0}")]
+    NotSent(String),
+
     #[error("not found ({status}): {message}")]
     NotFound { status: u16, message: String },
 
@@ -113,7 +120,8 @@ impl ApiError {
                     scrub(d);
                 }
             }
-            ApiError::NotFound { message, .. } => scrub(message),
+            ApiError::NotFound { message, .. } | ApiError::NotSent(message) => scrub(message),
+            ApiError::NoKey { .. } => {}
             ApiError::Invalid {
                 message, fields, ..
             } => {
@@ -138,14 +146,25 @@ impl ApiError {
     }
 
     pub fn is_auth(&self) -> bool {
-        matches!(self, ApiError::Unauthorized { .. })
+        matches!(self, ApiError::Unauthorized { .. } | ApiError::NoKey { .. })
+    }
+
+    /// The request may have reached the server and done its work, but no answer says so:
+    /// retrying a create could make the trunk twice.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout { .. } | ApiError::Server { .. } | ApiError::Unexpected { .. }
+        )
     }
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Incompatible { .. } => {
-                None
-            }
+            ApiError::Connect { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::Incompatible { .. }
+            | ApiError::NotSent(_) => None,
+            ApiError::NoKey { status } => Some(*status),
             ApiError::Unauthorized { status, .. }
             | ApiError::NotFound { status, .. }
             | ApiError::Invalid { status, .. }

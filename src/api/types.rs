@@ -377,9 +377,26 @@ pub struct Trunk {
 }
 
 impl Trunk {
-    pub fn provider(&self) -> Option<Provider> {
-        self.trunk_type.as_deref().and_then(Provider::parse)
+    /// When the trunk was created, if the server said so in a form that reads as a time.
+    pub fn created_at(&self) -> Option<time::OffsetDateTime> {
+        self.trunk_created_at.as_deref().and_then(parse_timestamp)
     }
+}
+
+/// The API's timestamps: naive ISO 8601 (`2024-01-15T10:00:00.000000`) means UTC; some carry
+/// `Z` or an offset, which is converted to UTC.
+pub fn parse_timestamp(raw: &str) -> Option<time::OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    let raw = raw.trim();
+    if let Ok(t) = time::OffsetDateTime::parse(raw, &Rfc3339) {
+        return Some(t.to_offset(time::UtcOffset::UTC));
+    }
+    let naive = time::macros::format_description!(
+        "[year]-[month]-[day][first [T] [ ]][hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    time::PrimitiveDateTime::parse(raw, naive)
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
 }
 
 /// A decoded list answer: the trunks that could be read and how many entries were skipped.

@@ -156,6 +156,9 @@ pub struct FormState {
     pub touched: [bool; 12],
     /// A server error that concerns no field.
     pub general_error: Option<String>,
+    /// Set when a submit was refused by the form's own rules ("fix Name, Numbers before
+    /// creating"); kept current as fields change, and gone once they are right.
+    pub blocked: Option<String>,
     /// Id of the create request in flight.
     pub submitting: Option<u64>,
 }
@@ -183,6 +186,7 @@ impl std::fmt::Debug for FormState {
             .field("focus", &self.focus)
             .field("messages", &self.messages)
             .field("general_error", &self.general_error)
+            .field("blocked", &self.blocked)
             .field("submitting", &self.submitting)
             .finish_non_exhaustive()
     }
@@ -200,6 +204,7 @@ impl Default for FormState {
             messages: Default::default(),
             touched: [false; 12],
             general_error: None,
+            blocked: None,
             submitting: None,
         };
         form.revalidate();
@@ -336,6 +341,25 @@ impl FormState {
             m.error = errors[i].take();
             m.warning = warnings[i].clone();
         }
+        if self.blocked.is_some() {
+            self.blocked = self.blocked_message();
+        }
+    }
+
+    /// Refuses a submit while a shown field breaks a rule, saying which; true if refused.
+    pub fn block_submit(&mut self) -> bool {
+        self.blocked = self.blocked_message();
+        self.blocked.is_some()
+    }
+
+    fn blocked_message(&self) -> Option<String> {
+        let bad: Vec<&str> = self
+            .fields()
+            .iter()
+            .filter(|f| self.messages(**f).error.is_some())
+            .map(|f| f.label())
+            .collect();
+        (!bad.is_empty()).then(|| format!("fix {} before creating", bad.join(", ")))
     }
 
     /// Puts a failed create's per-field errors under their fields; the rest goes to the top.

@@ -60,18 +60,21 @@ impl LogState {
         }
     }
 
-    /// Entries with `seq >= from`, for appending to the log file.
+    /// Entries with `seq >= from`, for appending to the log file; read from the newest end,
+    /// so an event costs the new lines, not the whole log.
     pub fn since(&self, from: u64) -> impl Iterator<Item = &LogEntry> {
-        self.entries.iter().filter(move |e| e.seq >= from)
+        let new = self.entries.iter().rev().take_while(|e| e.seq >= from).count();
+        self.entries.range(self.entries.len() - new..)
     }
 
     pub fn next_seq(&self) -> u64 {
         self.next_seq
     }
 
-    /// Scrolls, stopping when the oldest line reaches the top of a pane of `rows` lines.
-    pub fn scroll_by(&mut self, delta: isize, rows: usize) {
-        let max = self.entries.len().saturating_sub(rows.max(1));
+    /// Scrolls, stopping at the oldest entry. Entries wrap to several lines, so the pane
+    /// decides how many fit; it shows the oldest at the top once scrolled that far.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let max = self.entries.len().saturating_sub(1);
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 

@@ -59,6 +59,9 @@ pub struct TrunkTable {
     pub filtering: bool,
     /// Whether any answer arrived yet (an empty list differs from one not loaded).
     pub loaded: bool,
+    /// The server lists no addresses but the creator's email (the later revision): the
+    /// address column shows the email instead. Decided per answer, so it never flips.
+    pub by_creator: bool,
 }
 
 impl TrunkTable {
@@ -66,6 +69,8 @@ impl TrunkTable {
     pub fn replace(&mut self, trunks: Vec<Trunk>, visible_rows: usize) {
         let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
         self.haystacks = trunks.iter().map(haystack).collect();
+        self.by_creator = trunks.iter().all(|t| t.trunk_address.is_none())
+            && trunks.iter().any(|t| t.trunk_created_by_email.is_some());
         self.all = trunks;
         self.loaded = true;
         self.resort();
@@ -175,7 +180,10 @@ impl TrunkTable {
                     .as_ref()
                     .and_then(|n| n.first())
                     .map(|s| Cow::Borrowed(s.as_str())),
-                SortColumn::Created => t.trunk_created_at.as_deref().map(Cow::Borrowed),
+                // By the time itself: offsets and `Z` differ in text but not in order.
+                SortColumn::Created => t
+                    .created_at()
+                    .map(|d| Cow::Owned(format!("{:024}", d.unix_timestamp_nanos()))),
             })
             .collect();
         let mut order: Vec<usize> = (0..all.len()).collect();

@@ -35,6 +35,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         lines = wrapped;
         start -= 1;
     }
+    let mut end = end;
+    if start == 0 && lines.len() < rows {
+        // Scrolled to the top: the oldest entry is the first line and the pane fills down.
+        while end < len && lines.len() < rows {
+            let wrapped = entry_lines(&log.entries[end], width, theme);
+            let room = rows - lines.len();
+            lines.extend(wrapped.into_iter().take(room));
+            end += 1;
+        }
+    }
+    let scroll = len - end;
     if start > 0 {
         block = block.title(Line::from(format!(" ↑{start} more ")).right_aligned());
     }

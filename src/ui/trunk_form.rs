@@ -81,7 +81,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
 
 fn items(form: &FormState, width: usize, theme: Theme) -> Vec<Item> {
     let mut items = Vec::new();
-    if let Some(general) = &form.general_error {
+    for general in [&form.general_error, &form.blocked].into_iter().flatten() {
         let lines = wrap(general, width.saturating_sub(2).max(1));
         let shown = lines.len().min(GENERAL_ERROR_LINES);
         for (i, part) in lines.into_iter().take(shown).enumerate() {

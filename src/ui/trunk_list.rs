@@ -10,9 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 const UNKNOWN: &str = "?";
 const HIGHLIGHT: &str = "›";
@@ -200,10 +198,7 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focuse
         .iter()
         .filter_map(|&i| t.all.get(i))
         .collect();
-    // Servers of the later revision list no address but the creator's email: show that
-    // rather than a column of unknowns.
-    let by_creator = visible.iter().all(|t| t.trunk_address.is_none())
-        && visible.iter().any(|t| t.trunk_created_by_email.is_some());
+    let by_creator = t.by_creator;
     let body: Vec<Row> = visible
         .iter()
         .map(|trunk| row(trunk, &cols, with_age, by_creator, state, theme))
@@ -298,19 +293,7 @@ fn created_cell(raw: &str, now: OffsetDateTime, with_age: bool) -> String {
     }
 }
 
-/// The API's timestamps: naive ISO 8601 means UTC; some carry `Z` or an offset.
-pub(super) fn parse_created(raw: &str) -> Option<OffsetDateTime> {
-    let raw = raw.trim();
-    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
-        return Some(t.to_offset(UtcOffset::UTC));
-    }
-    let naive = format_description!(
-        "[year]-[month]-[day][first [T] [ ]][hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    PrimitiveDateTime::parse(raw, naive)
-        .ok()
-        .map(PrimitiveDateTime::assume_utc)
-}
+pub(super) use crate::api::types::parse_timestamp as parse_created;
 
 pub(super) fn date(t: OffsetDateTime) -> String {
     format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
