@@ -68,7 +68,10 @@ pub fn action_for(state: &State, key: KeyEvent) -> Action {
         Overlay::Form => form_action(state, key, ctrl),
         Overlay::None if state.trunks.filtering => match key.code {
             KeyCode::Esc => Action::ClearFilter,
-            KeyCode::Enter | KeyCode::Down | KeyCode::Up | KeyCode::Tab => Action::KeepFilter,
+            KeyCode::Enter | KeyCode::Tab => Action::KeepFilter,
+            // As in fzf: the arrows move through the matches while typing goes on.
+            KeyCode::Down => Action::MoveBy(1),
+            KeyCode::Up => Action::MoveBy(-1),
             _ => Action::EditFilter(key),
         },
         Overlay::None => pane_action(state, key),
@@ -84,7 +87,7 @@ fn form_action(state: &State, key: KeyEvent, ctrl: bool) -> Action {
         KeyCode::Enter => Action::FormSubmit,
         KeyCode::Tab | KeyCode::Down => Action::FormNextField,
         KeyCode::BackTab | KeyCode::Up => Action::FormPrevField,
-        KeyCode::Char('r' | 'R') | KeyCode::Char('s' | 'S') if ctrl => Action::FormTogglePassword,
+        KeyCode::Char('r' | 'R') if ctrl => Action::FormTogglePassword,
         KeyCode::F(2) => Action::FormTogglePassword,
         KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if on_toggle => Action::FormToggle,
         // Typing a provider's first letter picks it, like a select box.
@@ -106,6 +109,13 @@ fn form_action(state: &State, key: KeyEvent, ctrl: bool) -> Action {
 }
 
 fn pane_action(state: &State, key: KeyEvent) -> Action {
+    // Ctrl+D is not d: a chord nobody bound does nothing rather than deactivate.
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return Action::None;
+    }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
     let common = match key.code {
         KeyCode::Char('q') => Some(Action::Quit),

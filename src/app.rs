@@ -87,7 +87,7 @@ impl Driver {
         for entry in self.state.log.since(self.log_seq) {
             let _ = self
                 .log_lines
-                .send(log_file_line(&entry.time, entry.severity, &entry.text));
+                .send(log_file_line(&entry.stamp, entry.severity, &entry.text));
         }
         self.log_seq = self.state.log.next_seq();
         for_terminal

@@ -131,20 +131,29 @@ const UNKNOWN: &str = "?";
 /// The trunks as aligned columns; every server string is sanitized, so nothing in the data
 /// can reach the terminal as a command.
 pub fn write_table(out: &mut impl Write, trunks: &[Trunk], color: bool) -> std::io::Result<()> {
+    // Servers of the later revision list the creator's email and no address: show that.
+    let by_creator = trunks.iter().all(|t| t.trunk_address.is_none())
+        && trunks.iter().any(|t| t.trunk_created_by_email.is_some());
     let rows: Vec<[String; 6]> = trunks
         .iter()
         .map(|t| {
+            let third = if by_creator {
+                &t.trunk_created_by_email
+            } else {
+                &t.trunk_address
+            };
             [
                 text::fit(&t.trunk_id, 40),
                 text::fit(t.trunk_name.as_deref().unwrap_or(UNKNOWN), 40),
                 text::fit(t.trunk_type.as_deref().unwrap_or(UNKNOWN), 10),
-                text::fit(t.trunk_address.as_deref().unwrap_or(UNKNOWN), 40),
+                text::fit(third.as_deref().unwrap_or(UNKNOWN), 40),
                 text::fit(&numbers_summary(t.trunk_numbers.as_deref()), 30),
                 text::fit(&created_summary(t.trunk_created_at.as_deref()), 20),
             ]
         })
         .collect();
-    let header = ["ID", "NAME", "TYPE", "ADDRESS", "NUMBERS", "CREATED (UTC)"];
+    let third = if by_creator { "CREATED BY" } else { "ADDRESS" };
+    let header = ["ID", "NAME", "TYPE", third, "NUMBERS", "CREATED (UTC)"];
     let mut widths = header.map(text::width);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -506,7 +515,10 @@ mod tests {
             "2024-01-15 10:00"
         );
         // Not a time: shown as sent, whatever its bytes.
-        assert_eq!(created_summary(Some("2024-01-15T1234é5")), "2024-01-15T1234é5");
+        assert_eq!(
+            created_summary(Some("2024-01-15T1234é5")),
+            "2024-01-15T1234é5"
+        );
     }
 
     #[test]

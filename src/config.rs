@@ -482,6 +482,13 @@ pub fn resolve_with_default_path(
         .map_or(DEFAULT_CONNECT_TIMEOUT_SECS, |s| *s.get_ref());
 
     let (api_key, key_source) = if let Some(key) = env(ENV_API_KEY) {
+        if profile.api_key.is_some() || profile.api_key_env.is_some() {
+            // Easy to forget after an export: say which key is really used.
+            warnings.push(format!(
+                "{ENV_API_KEY} is set and is used instead of the key profile {profile_name} \
+                 names; unset it to use the profile's key"
+            ));
+        }
         (Some(ApiKey::new(key.trim())), ENV_API_KEY.to_string())
     } else if let Some(key) = &profile.api_key {
         let key = ApiKey::new(key.get_ref().0.expose().trim());

@@ -54,6 +54,15 @@ struct ClientFlags {
 }
 
 impl ClientFlags {
+    fn any(&self) -> bool {
+        self.config.is_some()
+            || self.profile.is_some()
+            || self.base_url.is_some()
+            || self.auth_scheme.is_some()
+            || self.api_revision.is_some()
+            || self.timeout.is_some()
+    }
+
     /// These flags over `outer` (the ones given before the command).
     fn over(self, outer: &ClientFlags) -> Overrides {
         Overrides {
@@ -159,6 +168,19 @@ fn parse_serve_auth(s: &str) -> Result<ServeAuth, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Flags that would be silently ignored are refused, so nothing surprises.
+    if cli.demo && cli.command.is_some() {
+        eprintln!(
+            "trunktui: --demo opens the dashboard on a built-in server; it does not go with a command"
+        );
+        return Exit::Usage.into();
+    }
+    if matches!(cli.command, Some(Command::Serve(_))) && cli.client.any() {
+        eprintln!(
+            "trunktui: serve takes its own flags (see trunktui serve --help); --config, --profile, --base-url, --auth-scheme, --api-revision and --timeout are for the client"
+        );
+        return Exit::Usage.into();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

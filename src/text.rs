@@ -20,7 +20,19 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 }
 
 fn needs_replacing(c: char) -> bool {
-    c.is_control() || is_format(c)
+    c.is_control() || is_format(c) || zero_width_alone(c)
+}
+
+/// A character of no width that does not join the character before it (an unassigned
+/// default-ignorable one, say): ratatui would give it a cell of its own, which a terminal
+/// never draws, so the row would shift.
+fn zero_width_alone(c: char) -> bool {
+    if c.is_ascii() || unicode_width::UnicodeWidthChar::width(c) != Some(0) {
+        return false;
+    }
+    let mut pair = String::from("a");
+    pair.push(c);
+    pair.graphemes(true).nth(1).is_some()
 }
 
 /// Characters of Unicode's "format" category and the like: they change how text around them

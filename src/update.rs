@@ -87,9 +87,7 @@ fn list_rows(state: &State) -> usize {
 }
 
 fn log(state: &mut State, severity: Severity, text: String) {
-    let t = state.clock.wall;
-    let time = format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
-    state.log.push(time, severity, text);
+    state.log.push_at(state.clock.wall, severity, text);
 }
 
 fn next_id(state: &mut State) -> u64 {
@@ -421,6 +419,8 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                         Connection::Unreachable
                     } else if e.is_auth() {
                         Connection::AuthFailed
+                    } else if matches!(e, ApiError::NotFound { .. }) {
+                        Connection::NotFound
                     } else {
                         Connection::Failing
                     };

@@ -259,7 +259,10 @@ async fn a_passing_failure_is_not_remembered() {
     let mut responder = Responder::start(Answer::new(502, "<html>bad gateway</html>")).await;
     let api = client(&responder.base_url(), AuthScheme::Auto, None);
     let n = within(api.negotiate()).await.unwrap();
-    assert!(matches!(n.source, Source::Fallback(ref w) if w.contains("502")), "{n:?}");
+    assert!(
+        matches!(n.source, Source::Fallback(ref w) if w.contains("502")),
+        "{n:?}"
+    );
     assert_eq!(responder.request().await.target, "/openapi.json");
     // A proxy's 502 may pass: the next call asks the server again.
     within(api.negotiate()).await.unwrap();

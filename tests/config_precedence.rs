@@ -175,6 +175,14 @@ fn the_environment_key_overrides_an_api_key_in_the_file() {
     assert_eq!(s.profile, "staging");
     assert_eq!(s.api_key.unwrap().expose(), "env-key");
     assert_eq!(s.key_source, "TRUNKTUI_API_KEY");
+    // Easy to forget after an export: the override is said.
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("TRUNKTUI_API_KEY is set and is used instead")),
+        "{:?}",
+        s.warnings
+    );
 }
 
 #[test]
@@ -342,7 +350,8 @@ fn an_explicit_path_that_is_missing_is_an_error() {
 fn the_example_parses_and_resolves() {
     let fx = Fixture::new();
     let path = fx.write(config::EXAMPLE);
-    let s = resolve_file(&path, &Overrides::default(), &[("LOCAL_TRUNK_KEY", "k")]).unwrap();
+    // Fresh from `config init`: no warnings, and the key from TRUNKTUI_API_KEY.
+    let s = resolve_file(&path, &Overrides::default(), &[("TRUNKTUI_API_KEY", "k")]).unwrap();
     assert_eq!(s.profile, "local");
     assert_eq!(s.base_url, "http://localhost:8000");
     assert_eq!(s.api_key.unwrap().expose(), "k");

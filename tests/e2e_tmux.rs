@@ -357,8 +357,9 @@ fn an_idle_dashboard_writes_almost_nothing_and_uses_no_cpu() {
         !text.contains("Exotel") && !text.contains("Status log"),
         "{text:?}"
     );
-    // A clock tick is 10 ms: anything above a couple means it is busy doing nothing.
-    assert!(ticks <= 2, "{ticks} CPU ticks used in 3 idle seconds");
+    // A clock tick is 10 ms. Three label updates cost well under one; a loop that redraws
+    // or polls while idle costs hundreds. Generous, so a loaded machine does not flake it.
+    assert!(ticks <= 20, "{ticks} CPU ticks used in 3 idle seconds");
     t.send(&["q"]);
     assert_eq!(t.wait_exit(), "0");
 }

@@ -564,7 +564,7 @@ fn every_key_is_in_the_help() {
 }
 
 #[test]
-fn a_huge_list_draws_its_visible_rows_only() {
+fn the_end_of_a_huge_list_draws_right() {
     let size = (120, 40);
     let mut s = state(size);
     let many: Vec<Trunk> = (0..200_000)
@@ -708,12 +708,19 @@ fn list_lean_from_a_v2_server() {
 fn the_oldest_log_entry_is_reachable_when_lines_wrap() {
     let size = (80, 24);
     let mut s = loaded(size);
-    s.log.push("11:00:00".into(), Severity::Info, "the very first line".into());
+    s.log.push(
+        "11:00:00".into(),
+        Severity::Info,
+        "the very first line".into(),
+    );
     for i in 0..8 {
         s.log.push(
             "11:00:01".into(),
             Severity::Error,
-            format!("entry {i}: {}", "a long error that wraps over more than one line ".repeat(2)),
+            format!(
+                "entry {i}: {}",
+                "a long error that wraps over more than one line ".repeat(2)
+            ),
         );
     }
     // Scroll as far up as the keys go (g in the log pane).

@@ -101,11 +101,9 @@ impl ApiClient {
                         Ok(discovery::settle(pinned.0, pinned.1, described))
                     }
                     // Used this once; the next request asks again.
-                    Ok(Reading::Passing(why)) => Err(Ok(discovery::settle(
-                        pinned.0,
-                        pinned.1,
-                        Err(why),
-                    ))),
+                    Ok(Reading::Passing(why)) => {
+                        Err(Ok(discovery::settle(pinned.0, pinned.1, Err(why))))
+                    }
                     Err(e) => Err(Err(e)),
                 }
             })
@@ -137,8 +135,8 @@ impl ApiClient {
         let status = resp.status();
         if !status.is_success() {
             let why = format!("/openapi.json answered {}", status.as_u16());
-            let passing = status.is_server_error()
-                || matches!(status.as_u16(), 401 | 403 | 408 | 429);
+            let passing =
+                status.is_server_error() || matches!(status.as_u16(), 401 | 403 | 408 | 429);
             return Ok(if passing {
                 Reading::Passing(why)
             } else {

@@ -64,7 +64,7 @@ impl fmt::Display for Negotiated {
         };
         write!(f, "auth {auth}, create API {}", self.revision)?;
         match &self.source {
-            Source::Pinned => write!(f, " (set in the configuration)"),
+            Source::Pinned => write!(f, " (pinned by auth_scheme and api_revision)"),
             Source::OpenApi => write!(f, " (from /openapi.json)"),
             Source::Fallback(why) => write!(
                 f,

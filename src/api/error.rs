@@ -35,7 +35,9 @@ pub enum ApiError {
         detail: Option<String>,
     },
 
-    #[error("unauthorized ({status}): no API key is configured, so none was sent; set TRUNKTUI_API_KEY, or api_key or api_key_env in the profile")]
+    #[error(
+        "unauthorized ({status}): no API key is configured, so none was sent; set TRUNKTUI_API_KEY, or api_key or api_key_env in the profile"
+    )]
     NoKey { status: u16 },
 
     /// Stopped before anything was sent: nothing happened on the server.

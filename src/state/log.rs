@@ -27,8 +27,10 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
     pub seq: u64,
-    /// Wall-clock time of day, UTC, "HH:MM:SS".
+    /// Wall-clock time of day, UTC, "HH:MM:SS", as the pane shows it.
     pub time: String,
+    /// The full date and time, for the log file, which outlives the session.
+    pub stamp: String,
     pub severity: Severity,
     /// Already free of secrets; may hold server text, which is sanitized when drawn.
     pub text: String,
@@ -43,13 +45,32 @@ pub struct LogState {
 }
 
 impl LogState {
+    /// A line at this wall-clock time (UTC).
+    pub fn push_at(&mut self, wall: time::OffsetDateTime, severity: Severity, text: String) {
+        let time = format!(
+            "{:02}:{:02}:{:02}",
+            wall.hour(),
+            wall.minute(),
+            wall.second()
+        );
+        let stamp = format!("{} {time}Z", wall.date());
+        self.push_stamped(time, stamp, severity, text);
+    }
+
+    /// A line with a time of day only (tests, and where the date does not matter).
     pub fn push(&mut self, time: String, severity: Severity, text: String) {
+        let stamp = time.clone();
+        self.push_stamped(time, stamp, severity, text);
+    }
+
+    fn push_stamped(&mut self, time: String, stamp: String, severity: Severity, text: String) {
         if self.entries.len() == MAX_ENTRIES {
             self.entries.pop_front();
         }
         self.entries.push_back(LogEntry {
             seq: self.next_seq,
             time,
+            stamp,
             severity,
             text,
         });
@@ -63,7 +84,12 @@ impl LogState {
     /// Entries with `seq >= from`, for appending to the log file; read from the newest end,
     /// so an event costs the new lines, not the whole log.
     pub fn since(&self, from: u64) -> impl Iterator<Item = &LogEntry> {
-        let new = self.entries.iter().rev().take_while(|e| e.seq >= from).count();
+        let new = self
+            .entries
+            .iter()
+            .rev()
+            .take_while(|e| e.seq >= from)
+            .count();
         self.entries.range(self.entries.len() - new..)
     }
 

@@ -33,6 +33,8 @@ pub enum Connection {
     Ok,
     Unreachable,
     AuthFailed,
+    /// The list path is not there: most likely a wrong base URL.
+    NotFound,
     /// The server answered, but with an error or something unreadable.
     Failing,
 }
@@ -44,6 +46,7 @@ impl Connection {
             Connection::Ok => "ok",
             Connection::Unreachable => "unreachable",
             Connection::AuthFailed => "auth failed",
+            Connection::NotFound => "not found (base URL?)",
             Connection::Failing => "server error",
         }
     }
@@ -93,7 +96,6 @@ impl Clock {
 pub struct InFlight {
     pub negotiate: Option<u64>,
     pub list: Option<u64>,
-    pub create: Option<u64>,
     pub deactivate: Option<u64>,
 }
 

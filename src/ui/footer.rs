@@ -2,7 +2,7 @@
 //! trimmed to the width by leaving out whole entries.
 
 use super::Theme;
-use crate::state::{Focus, Overlay, State};
+use crate::state::{Focus, FormField, FormState, Overlay, State};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,17 +22,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
 fn items(state: &State) -> (Vec<(&'static str, &'static str)>, usize) {
     match &state.overlay {
         Overlay::Help => (vec![("Esc/?/q", "close help")], 1),
-        Overlay::Detail => (
-            vec![
-                ("j/k", "next/previous trunk"),
-                ("y", "copy id"),
-                ("d", "deactivate"),
-                ("Esc", "close"),
-            ],
-            1,
-        ),
+        Overlay::Detail => {
+            let mut keys = vec![("j/k", "next/previous trunk"), ("y", "copy id")];
+            if !state.profile.read_only {
+                keys.push(("d", "deactivate"));
+            }
+            keys.push(("Esc", "close"));
+            (keys, 1)
+        }
         Overlay::ConfirmDeactivate { .. } => (vec![("y", "deactivate"), ("n/Esc", "cancel")], 2),
-        Overlay::Form => (form_keys(state.form.show_password), 2),
+        Overlay::Form => (form_keys(&state.form), 2),
         Overlay::None if state.trunks.filtering => (
             vec![
                 ("type", "to filter"),
@@ -75,22 +74,21 @@ fn items(state: &State) -> (Vec<(&'static str, &'static str)>, usize) {
     }
 }
 
-/// The form's keys.
-fn form_keys(show_password: bool) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("Tab/S-Tab", "field"),
-        ("←/→", "switch"),
-        (
+/// The form's keys; the password toggle only where the form has a password.
+fn form_keys(form: &FormState) -> Vec<(&'static str, &'static str)> {
+    let mut keys = vec![("Tab/S-Tab", "field"), ("←/→", "switch")];
+    if form.fields().contains(&FormField::Password) {
+        keys.push((
             "Ctrl+R",
-            if show_password {
+            if form.show_password {
                 "hide password"
             } else {
                 "show password"
             },
-        ),
-        ("Enter", "create"),
-        ("Esc", "close"),
-    ]
+        ));
+    }
+    keys.extend([("Enter", "create"), ("Esc", "close")]);
+    keys
 }
 
 /// "key action  key action", keeping the last `pinned` entries and as many of the others, in

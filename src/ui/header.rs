@@ -189,6 +189,9 @@ fn connection_style(c: &Connection, theme: Theme) -> Style {
     match c {
         Connection::Ok => theme.success(),
         Connection::Connecting => theme.warning(),
-        Connection::Unreachable | Connection::AuthFailed | Connection::Failing => theme.error(),
+        Connection::Unreachable
+        | Connection::AuthFailed
+        | Connection::NotFound
+        | Connection::Failing => theme.error(),
     }
 }

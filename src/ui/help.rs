@@ -16,25 +16,28 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+C", "quit, always"),
     ("?", "this help"),
     ("Tab/Shift+Tab", "focus list / log"),
-    ("j/k Down/Up", "move"),
+    ("j/k Down/Up", "move / scroll log"),
     ("PgDn/PgUp", "page down / up"),
-    ("g/G Home/End", "first / last trunk"),
+    ("g/G Home/End", "first / last"),
     ("Enter", "trunk details"),
     ("/", "filter as you type"),
     ("s", "sort by next column"),
     ("S", "reverse the sort"),
     ("r", "refresh now"),
     ("n", "new trunk"),
-    ("d", "deactivate (asks y/N)"),
+    ("d/Delete", "deactivate (asks y/N)"),
     ("y", "copy trunk id (OSC 52)"),
     // The filter line.
-    ("Enter", "keep the filter"),
+    ("Enter/Tab", "keep the filter"),
     ("Esc", "clear the filter"),
+    ("Down/Up", "move through matches"),
+    ("Ctrl+U", "clear the typed text"),
     // The new-trunk form.
     ("Tab/Down", "next field"),
     ("Shift+Tab/Up", "previous field"),
     ("←/→/Space", "provider/passthrough"),
-    ("Ctrl+R", "show/hide password"),
+    ("t/e", "twilio / exotel"),
+    ("Ctrl+R/F2", "show/hide password"),
     ("Enter", "create the trunk"),
     ("Esc", "close (keeps draft)"),
 ];
@@ -42,8 +45,8 @@ pub const KEYS: &[(&str, &str)] = &[
 /// Headings and the part of `KEYS` under each; the first fills the left column.
 const SECTIONS: [(&str, Range<usize>); 3] = [
     ("Dashboard", 0..15),
-    ("While filtering", 15..17),
-    ("New trunk form", 17..23),
+    ("While filtering", 15..19),
+    ("New trunk form", 19..26),
 ];
 
 const KEY_GAP: usize = 1;

@@ -15,7 +15,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let len = log.entries.len();
     let mut block = Block::bordered()
         .border_style(theme.border(state.focus == Focus::Log))
-        .title(Span::styled(" Status log ", theme.bold()));
+        .title(Span::styled(" Status log (UTC) ", theme.bold()));
     let rows = usize::from(area.height.saturating_sub(2));
     let scroll = log.scroll.min(len.saturating_sub(1));
     let end = len - scroll;
