@@ -236,7 +236,7 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
         }
         if dry_run {
             eprintln!(
-                "trunktui: valid {} body; would create {} trunk {:?} on {} (nothing sent)",
+                "trunktui: valid {} body; would create {} trunk {:?} on {} (nothing sent, and the server was not asked which create API it speaks)",
                 trunk.revision(),
                 trunk.provider(),
                 text::sanitize(trunk.name()),

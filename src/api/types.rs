@@ -43,14 +43,14 @@ impl fmt::Display for Provider {
     }
 }
 
-/// How the API key is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// How the API key is sent. No `Default`: the configuration's default is `Auto`, a bare
+/// `ClientConfig::new` pins `XApiKey`, and each says so where it is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthScheme {
     /// Read the server's `/openapi.json` to find out; the document's header if it cannot tell.
     #[serde(rename = "auto")]
     Auto,
     /// `x-api-key: KEY`, as in the user's document.
-    #[default]
     #[serde(rename = "x-api-key")]
     XApiKey,
     /// `Authorization: Bearer KEY`, as some deployments expect.
