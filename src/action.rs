@@ -61,7 +61,15 @@ pub fn action_for(state: &State, key: KeyEvent) -> Action {
             _ => Action::None,
         },
         Overlay::ConfirmDeactivate { .. } => match key.code {
-            KeyCode::Char('y' | 'Y') => Action::ConfirmDeactivate,
+            // Only a plain y: Esc then y typed quickly arrives as Alt+y, and means "no, then
+            // copy the id", never "yes".
+            KeyCode::Char('y' | 'Y')
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Action::ConfirmDeactivate
+            }
             // Anything else, Enter included, is the default: No.
             _ => Action::CloseOverlay,
         },
@@ -109,11 +117,9 @@ fn form_action(state: &State, key: KeyEvent, ctrl: bool) -> Action {
 }
 
 fn pane_action(state: &State, key: KeyEvent) -> Action {
-    // Ctrl+D is not d: a chord nobody bound does nothing rather than deactivate.
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
+    // Ctrl+D is not d: a chord nobody bound does nothing rather than deactivate. Alt is let
+    // through: a terminal sends Esc then q, typed quickly, as Alt+q, and q must still quit.
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
         return Action::None;
     }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);

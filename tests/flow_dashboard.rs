@@ -256,6 +256,11 @@ fn deactivate_asks_first_and_defaults_to_no() {
     );
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
     assert_eq!(state.overlay, Overlay::None);
+    // Esc then y typed quickly arrives as Alt+y: that is no, not yes.
+    update(&mut state, ch('d'));
+    let alt_y = Event::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::ALT));
+    assert!(update(&mut state, alt_y).is_empty());
+    assert_eq!(state.overlay, Overlay::None);
     update(&mut state, ch('j'));
     update(&mut state, ch('d'));
     let cmds = update(&mut state, ch('y'));
@@ -408,6 +413,22 @@ fn ctrl_c_quits_even_inside_the_form() {
     update(
         &mut state,
         Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(state.should_quit);
+}
+
+#[test]
+fn ctrl_chords_do_nothing_in_panes_but_esc_then_a_key_still_works() {
+    let mut state = loaded(vec![trunk("ST_a", "Alpha")]);
+    let chord = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    assert!(update(&mut state, chord('d')).is_empty());
+    assert_eq!(state.overlay, Overlay::None, "Ctrl+D is not d");
+    update(&mut state, chord('n'));
+    assert_eq!(state.overlay, Overlay::None, "Ctrl+N is not n");
+    // Esc then q typed quickly arrives as Alt+q: it still quits.
+    update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)),
     );
     assert!(state.should_quit);
 }
