@@ -224,7 +224,20 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
             }
         }
         Action::CopyId => {
-            if let Some(id) = state.trunks.selected_trunk().map(|t| t.trunk_id.clone()) {
+            let Some(id) = state.trunks.selected_trunk().map(|t| t.trunk_id.clone()) else {
+                return commands;
+            };
+            // The server chose these bytes: pasted into a terminal later they could act on
+            // it. A cleaned-up id would name another trunk, so nothing is copied.
+            if let std::borrow::Cow::Owned(shown) = text::sanitize(&id) {
+                log(
+                    state,
+                    Severity::Warning,
+                    format!(
+                        "not copied: the trunk id {shown} holds control or invisible characters (shown as placeholders) that could act on a terminal it is pasted into"
+                    ),
+                );
+            } else {
                 log(
                     state,
                     Severity::Info,
