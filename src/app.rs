@@ -126,7 +126,8 @@ pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result
                         break Event::Key(key)
                     }
                     Some(Ok(TermEvent::Resize(w, h))) => break Event::Resize(w, h),
-                    // Mouse, focus and paste events change nothing: no redraw.
+                    Some(Ok(TermEvent::Paste(text))) => break Event::Paste(text.into()),
+                    // Mouse and focus events change nothing: no redraw.
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => return Err(e),
                     // The terminal is gone (a dropped SSH connection): stop.

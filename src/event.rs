@@ -8,10 +8,40 @@ use std::time::Duration;
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
+    /// Text the terminal says was pasted (bracketed paste): text, never keystrokes.
+    Paste(Pasted),
     Resize(u16, u16),
     /// A deadline from `update::next_wakeup` passed: a refresh is due or an age label changed.
     Tick,
     Api(ApiEvent),
+}
+
+/// Pasted text. Its Debug form gives only the length: a paste may be a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pasted(pub String);
+
+impl Pasted {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Pasted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pasted({} chars)", self.0.chars().count())
+    }
+}
+
+impl From<String> for Pasted {
+    fn from(s: String) -> Pasted {
+        Pasted(s)
+    }
+}
+
+impl From<&str> for Pasted {
+    fn from(s: &str) -> Pasted {
+        Pasted(s.to_string())
+    }
 }
 
 /// Answers from the worker, tagged with the id of the request they answer.

@@ -1,22 +1,31 @@
 //! Terminal set-up and restore. ratatui's init installs a panic hook that restores the
-//! terminal; quitting, SIGTERM and SIGHUP restore it through `restore` here.
+//! terminal; quitting and every stop signal restore it through `restore` here.
 
 use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::{cursor, execute};
 use std::io::{self, Write};
 
 pub fn init() -> io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
-    // ratatui's hook leaves the alternate screen; the cursor it hid must come back too.
+    // ratatui's hook leaves the alternate screen; the cursor it hid must come back too, and
+    // the shell after us must not get its pastes wrapped in markers.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), cursor::Show);
+        let _ = execute!(io::stdout(), DisableBracketedPaste, cursor::Show);
         hook(info);
     }));
+    // A paste arrives as one text event instead of keystrokes: pasted "dy" must not
+    // deactivate a trunk, nor a pasted line break submit the form.
+    if let Err(e) = execute!(io::stdout(), EnableBracketedPaste) {
+        restore();
+        return Err(e);
+    }
     Ok(terminal)
 }
 
 pub fn restore() {
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     // The cursor is hidden while drawing; a panic skips Terminal's own Drop that shows it.
     let _ = execute!(io::stdout(), cursor::Show);

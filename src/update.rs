@@ -43,6 +43,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Command> {
             let action = action_for(state, key);
             apply(state, action)
         }
+        Event::Paste(pasted) => {
+            paste(state, pasted.as_str());
+            Vec::new()
+        }
         Event::Resize(w, h) => {
             state.size = (w, h);
             let rows = list_rows(state);
@@ -276,6 +280,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
                 .and_then(|input| input.handle_event(&TermEvent::Key(key)))
                 .is_some_and(|c| c.value);
             if changed {
+                f.notice = None;
                 f.touched[field.index()] = true;
                 f.messages[field.index()].server = None;
                 f.revalidate();
@@ -308,6 +313,89 @@ fn edit_filter(state: &mut State, key: KeyEvent, rows: usize) {
         _ => return,
     }
     state.trunks.set_filter(filter, rows);
+}
+
+/// Pasted text goes into the focused text field as text, never as keys: a pasted "dy" must
+/// not deactivate, and a pasted line break must not submit the form.
+fn paste(state: &mut State, pasted: &str) {
+    let rows = list_rows(state);
+    match state.overlay {
+        Overlay::Form => paste_into_form(state, pasted),
+        Overlay::None if state.trunks.filtering => match clean_paste(pasted, false) {
+            Ok(text) => {
+                let filter = format!("{}{text}", state.trunks.filter);
+                state.trunks.set_filter(filter, rows);
+            }
+            Err(why) => log(
+                state,
+                Severity::Warning,
+                format!("paste refused: {why}; the filter is one line"),
+            ),
+        },
+        _ => log(
+            state,
+            Severity::Info,
+            "paste ignored: no text field has the focus (n opens the new-trunk form, / the filter)"
+                .into(),
+        ),
+    }
+}
+
+fn paste_into_form(state: &mut State, pasted: &str) {
+    let field = state.form.focus;
+    if field.is_toggle() {
+        log(
+            state,
+            Severity::Info,
+            format!(
+                "paste ignored: {} is a choice, not a text field",
+                field.label()
+            ),
+        );
+        return;
+    }
+    // New lines separate numbers; any other field is one line.
+    match clean_paste(pasted, field == FormField::Numbers) {
+        Ok(text) => {
+            state.form.insert_text(field, &text);
+        }
+        Err(why) => {
+            // Says what was wrong, never what was pasted: it may be a password.
+            let message = format!("paste refused: {why}; {} is one line", field.label());
+            state.form.notice = Some(message.clone());
+            log(state, Severity::Warning, message);
+        }
+    }
+}
+
+/// Pasted text as a field takes it: line breaks at the ends dropped (a copied line often
+/// ends with one), tabs as spaces, and inside, line breaks as ", " between numbers. Refused
+/// when a line break is left in a one-line field, or a control character anywhere (no key
+/// types one, and it could end up on someone's terminal).
+fn clean_paste(pasted: &str, lines_separate: bool) -> Result<String, &'static str> {
+    let is_break = |c: char| c == '\r' || c == '\n';
+    let trimmed = pasted.trim_matches(is_break);
+    let mut out = String::with_capacity(trimmed.len());
+    let mut in_break = false;
+    for c in trimmed.chars() {
+        if is_break(c) {
+            if !lines_separate {
+                return Err("it holds line breaks");
+            }
+            if !in_break {
+                out.push_str(", ");
+            }
+            in_break = true;
+            continue;
+        }
+        in_break = false;
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control() => return Err("it holds control characters"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 fn refused_read_only(state: &mut State, what: &str) -> bool {

@@ -67,6 +67,13 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", &self.session, "-l", text]);
     }
 
+    /// Pastes `text` as a terminal does: wrapped in bracketed-paste markers when the
+    /// program asked for them, else as plain input.
+    fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "e2e", "--", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "e2e", "-t", &self.session]);
+    }
+
     fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", &self.session])
     }
@@ -291,6 +298,43 @@ fn sighup_and_sigterm_restore_the_terminal() {
             "SIG{signal} left the cursor hidden"
         );
     }
+}
+
+#[test]
+fn a_paste_on_the_list_is_text_and_never_deactivates() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let t = Tmux::start("paste", (100, 30), &format!("{BIN} --demo"), &env_refs);
+    t.wait_for("demo trunks", |s| s.contains("12 trunks"));
+    // As keys, d asks to deactivate the selected trunk and y says yes.
+    t.paste("dy");
+    let screen = t.wait_for("the paste to be ignored", |s| s.contains("paste ignored"));
+    assert!(
+        !screen.contains("DELETE")
+            && !screen.contains("Deactivate trunk")
+            && screen.contains("12 trunks"),
+        "a pasted dy acted as keys:\n{screen}"
+    );
+    // In the form a pasted line break does not submit, and the rest is not run as keys.
+    t.send(&["n"]);
+    t.wait_for("the form", |s| s.contains("New trunk"));
+    t.send(&["Tab"]);
+    t.paste("Pasted Name\nq");
+    let screen = t.wait_for("the refusal", |s| s.contains("paste refused"));
+    assert!(screen.contains("New trunk"), "the form closed:\n{screen}");
+    t.paste("Pasted Name\n");
+    let screen = t.wait_for("the pasted name", |s| s.contains("Pasted Name"));
+    assert!(
+        !screen.contains("creating"),
+        "the paste submitted:\n{screen}"
+    );
+    t.send(&["Escape", "q"]);
+    assert_eq!(t.wait_exit(), "0");
+    assert_eq!(t.format("#{alternate_on}"), "0");
 }
 
 /// CPU time (user + system, in clock ticks) a process has used, from /proc.

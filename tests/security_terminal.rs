@@ -2,9 +2,9 @@
 //! driven through `update` with the events the terminal would send: no terminal, no server.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use trunktui::api::{Trunk, TrunkList};
+use trunktui::api::{NewTrunk, Trunk, TrunkList};
 use trunktui::event::{ApiEvent, Command, Event};
-use trunktui::state::{Clock, Profile, Severity, State};
+use trunktui::state::{Clock, FormField, Overlay, Profile, Severity, State};
 use trunktui::update::{start, update};
 
 fn profile() -> Profile {
@@ -35,6 +35,10 @@ fn key(code: KeyCode) -> Event {
 
 fn ch(c: char) -> Event {
     key(KeyCode::Char(c))
+}
+
+fn typed(state: &mut State, text: &str) -> Vec<Command> {
+    text.chars().flat_map(|c| update(state, ch(c))).collect()
 }
 
 /// A dashboard that has started and received `trunks` for its first list request.
@@ -101,4 +105,162 @@ fn y_refuses_to_copy_an_id_with_control_characters_and_says_why() {
     let cmds = update(&mut state, ch('y'));
     assert_eq!(cmds, [Command::Copy("ST_plain_0123".into())]);
     assert!(last_log(&state).1.contains("copied ST_plain_0123"));
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. A paste is text for the focused field, never keystrokes
+
+fn paste(state: &mut State, text: &str) -> Vec<Command> {
+    update(state, Event::Paste(text.into()))
+}
+
+/// Opens the form and moves the focus to `field`.
+fn form_at(state: &mut State, field: FormField) {
+    update(state, ch('n'));
+    assert_eq!(state.overlay, Overlay::Form);
+    form_focus(state, field);
+}
+
+fn form_focus(state: &mut State, field: FormField) {
+    while state.form.focus != field {
+        update(state, key(KeyCode::Tab));
+    }
+}
+
+#[test]
+fn a_paste_on_the_list_does_nothing_and_never_deactivates() {
+    let mut state = loaded(vec![trunk("ST_a", "Alpha"), trunk("ST_b", "Beta")]);
+    for text in ["dy", "d\ry", "jjdy\n", "q", "n"] {
+        let cmds = paste(&mut state, text);
+        assert!(cmds.is_empty(), "{text:?} sent {cmds:?}");
+        assert_eq!(state.overlay, Overlay::None, "{text:?} opened an overlay");
+        assert!(!state.should_quit, "{text:?} quit");
+        assert_eq!(state.trunks.selected_trunk().unwrap().trunk_id, "ST_a");
+        assert!(
+            last_log(&state).1.contains("paste ignored"),
+            "{:?}",
+            last_log(&state)
+        );
+    }
+    // With the confirmation open, a pasted y is not the user's answer.
+    update(&mut state, ch('d'));
+    assert!(matches!(state.overlay, Overlay::ConfirmDeactivate { .. }));
+    assert!(paste(&mut state, "y").is_empty());
+    assert!(paste(&mut state, "y\r").is_empty());
+    assert!(matches!(state.overlay, Overlay::ConfirmDeactivate { .. }));
+    // The keys still work as keys.
+    assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
+    assert_eq!(state.overlay, Overlay::None);
+}
+
+#[test]
+fn a_paste_goes_into_the_focused_field_at_the_cursor() {
+    let mut state = loaded(vec![]);
+    form_at(&mut state, FormField::Name);
+    typed(&mut state, "Acme ");
+    paste(&mut state, "Prod\tEU");
+    assert_eq!(state.form.value(FormField::Name), "Acme Prod EU");
+    // In the middle, where the cursor is.
+    for _ in 0..2 {
+        update(&mut state, key(KeyCode::Left));
+    }
+    paste(&mut state, "West ");
+    assert_eq!(state.form.value(FormField::Name), "Acme Prod West EU");
+    // A line copied with its line break: the break is dropped, nothing is submitted.
+    update(&mut state, key(KeyCode::Tab));
+    let cmds = paste(&mut state, "example.pstn.twilio.com\r\n");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(state.overlay, Overlay::Form);
+    assert_eq!(
+        state.form.value(FormField::Address),
+        "example.pstn.twilio.com"
+    );
+    // The password is pasted like any text and never written to the log.
+    form_focus(&mut state, FormField::Password);
+    paste(&mut state, "pasted-s3cret-token");
+    assert_eq!(state.form.value(FormField::Password), "pasted-s3cret-token");
+    assert!(
+        state
+            .log
+            .entries
+            .iter()
+            .all(|e| !e.text.contains("pasted-s3cret"))
+    );
+    // On a toggle a paste changes nothing.
+    form_focus(&mut state, FormField::Provider);
+    paste(&mut state, "exotel");
+    assert_eq!(state.form.provider, trunktui::api::Provider::Twilio);
+}
+
+#[test]
+fn new_lines_in_a_paste_separate_numbers_and_are_refused_elsewhere() {
+    let mut state = loaded(vec![]);
+    form_at(&mut state, FormField::Numbers);
+    let cmds = paste(
+        &mut state,
+        "+15550100000\n+15550100001\r\n\r\n+15550100002\r",
+    );
+    assert!(
+        cmds.is_empty(),
+        "a pasted new line submitted the form: {cmds:?}"
+    );
+    assert_eq!(state.overlay, Overlay::Form);
+    assert_eq!(
+        state.form.value(FormField::Numbers),
+        "+15550100000, +15550100001, +15550100002"
+    );
+    let NewTrunk::V1(req) = state.form.request() else {
+        panic!("v1")
+    };
+    assert_eq!(req.trunk_numbers.len(), 3);
+
+    // In a one-line field the whole paste is refused, and the form says why.
+    form_focus(&mut state, FormField::Name);
+    typed(&mut state, "Kept");
+    let cmds = paste(&mut state, "Sales\nn\rdy");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(state.overlay, Overlay::Form);
+    assert_eq!(state.form.value(FormField::Name), "Kept");
+    let notice = state.form.notice.clone().expect("a message in the form");
+    assert!(
+        notice.contains("Name") && notice.contains("line"),
+        "{notice}"
+    );
+    let (severity, line) = last_log(&state);
+    assert_eq!(severity, Severity::Warning);
+    assert!(line.contains("paste refused"), "{line}");
+    // Control characters are refused too: no escape sequence gets into a trunk's name.
+    paste(&mut state, "Evil\x1b[31m");
+    assert_eq!(state.form.value(FormField::Name), "Kept");
+    assert!(
+        state.form.notice.as_deref().unwrap().contains("control"),
+        "{:?}",
+        state.form.notice
+    );
+    // The next edit that works clears the message.
+    typed(&mut state, "!");
+    assert_eq!(state.form.notice, None);
+    assert_eq!(state.form.value(FormField::Name), "Kept!");
+}
+
+#[test]
+fn a_paste_into_the_filter_filters_and_a_paste_elsewhere_in_help_does_nothing() {
+    let mut state = loaded(vec![trunk("ST_a", "Alpha"), trunk("ST_b", "Beta")]);
+    update(&mut state, ch('/'));
+    paste(&mut state, "bet");
+    assert_eq!(state.trunks.filter, "bet");
+    assert_eq!(state.trunks.view.len(), 1);
+    paste(&mut state, "a\nq");
+    assert_eq!(
+        state.trunks.filter, "bet",
+        "a paste with a line break is refused"
+    );
+    assert!(state.trunks.filtering);
+    assert!(!state.should_quit);
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, ch('?'));
+    assert_eq!(state.overlay, Overlay::Help);
+    assert!(paste(&mut state, "q").is_empty());
+    assert_eq!(state.overlay, Overlay::Help);
+    assert!(!state.should_quit);
 }

@@ -161,6 +161,9 @@ pub struct FormState {
     pub blocked: Option<String>,
     /// Id of the create request in flight.
     pub submitting: Option<u64>,
+    /// Why the last paste or keystroke was not taken (a line break in a one-line field, a
+    /// full field); gone with the next edit that is.
+    pub notice: Option<String>,
 }
 
 /// By hand, so the password (and tui-input's yank buffer, which may hold it) never prints.
@@ -188,6 +191,7 @@ impl std::fmt::Debug for FormState {
             .field("general_error", &self.general_error)
             .field("blocked", &self.blocked)
             .field("submitting", &self.submitting)
+            .field("notice", &self.notice)
             .finish_non_exhaustive()
     }
 }
@@ -206,6 +210,7 @@ impl Default for FormState {
             general_error: None,
             blocked: None,
             submitting: None,
+            notice: None,
         };
         form.revalidate();
         form
@@ -226,6 +231,28 @@ impl FormState {
         if let Some(input) = self.input_mut(field) {
             *input = Input::new(text.to_string());
         }
+        self.revalidate();
+    }
+
+    /// Inserts text at the field's cursor, as if typed there, and leaves the cursor after it.
+    pub fn insert_text(&mut self, field: FormField, text: &str) {
+        let Some(input) = self.input_mut(field) else {
+            return;
+        };
+        let value = input.value();
+        let cursor = input.cursor();
+        let at = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let mut joined = String::with_capacity(value.len() + text.len());
+        joined.push_str(&value[..at]);
+        joined.push_str(text);
+        joined.push_str(&value[at..]);
+        *input = Input::new(joined).with_cursor(cursor + text.chars().count());
+        self.notice = None;
+        self.touched[field.index()] = true;
+        self.messages[field.index()].server = None;
         self.revalidate();
     }
 

@@ -92,6 +92,19 @@ fn items(form: &FormState, width: usize, theme: Theme) -> Vec<Item> {
             });
         }
     }
+    if let Some(notice) = &form.notice {
+        for (i, part) in wrap(notice, width.saturating_sub(2).max(1))
+            .into_iter()
+            .take(GENERAL_ERROR_LINES)
+            .enumerate()
+        {
+            let mark = if i == 0 { "! " } else { "  " };
+            items.push(Item {
+                priority: 9,
+                kind: Kind::Text(Line::styled(format!("{mark}{part}"), theme.warning())),
+            });
+        }
+    }
     let room = width.saturating_sub(LABEL_WIDTH);
     for &field in form.fields() {
         items.push(Item {
