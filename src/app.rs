@@ -8,9 +8,8 @@ use crate::tui;
 use crate::ui;
 use crate::update::{self, log_file_line};
 use crate::worker::Worker;
-use futures::StreamExt;
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use ratatui::crossterm::event::{Event as TermEvent, KeyEventKind};
 use std::io;
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
@@ -94,12 +93,16 @@ impl Driver {
     }
 }
 
+/// At most this many terminal events are applied between two frames, so a flood of input
+/// still shows progress; whatever is left is read on the next turn, without waiting.
+const EVENTS_PER_FRAME: usize = 1024;
+
 /// Runs the dashboard until the user quits or a signal says stop.
 pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result<()> {
     let in_tmux = std::env::var_os("TMUX").is_some();
     let size = terminal.size()?;
     let (mut driver, mut for_terminal) = Driver::start(opts, (size.width, size.height));
-    let mut terminal_events = EventStream::new();
+    let mut terminal_events = spawn_terminal_reader()?;
     let mut stop = StopSignals::new();
     loop {
         for command in for_terminal.drain(..) {
@@ -121,14 +124,12 @@ pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result
                 }
             };
             tokio::select! {
-                term = terminal_events.next() => match term {
-                    Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                        break Event::Key(key)
-                    }
-                    Some(Ok(TermEvent::Resize(w, h))) => break Event::Resize(w, h),
-                    Some(Ok(TermEvent::Paste(text))) => break Event::Paste(text.into()),
-                    // Mouse and focus events change nothing: no redraw.
-                    Some(Ok(_)) => continue,
+                term = terminal_events.recv() => match term {
+                    Some(Ok(term)) => match from_terminal(term) {
+                        Some(event) => break event,
+                        // Mouse and focus events change nothing: no redraw.
+                        None => continue,
+                    },
                     Some(Err(e)) => return Err(e),
                     // The terminal is gone (a dropped SSH connection): stop.
                     None => return Ok(()),
@@ -139,7 +140,53 @@ pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result
             }
         };
         for_terminal = driver.handle(event);
+        // Everything else already read is applied before the next frame: one frame per
+        // burst, not one per key, and the last key of a burst is never left waiting.
+        for _ in 1..EVENTS_PER_FRAME {
+            if driver.state.should_quit {
+                break;
+            }
+            let Ok(term) = terminal_events.try_recv() else {
+                break;
+            };
+            match term.map(from_terminal) {
+                Ok(Some(event)) => for_terminal.extend(driver.handle(event)),
+                Ok(None) => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
+}
+
+/// What the dashboard reacts to of a terminal event; None for those that change nothing.
+fn from_terminal(event: TermEvent) -> Option<Event> {
+    match event {
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
+        TermEvent::Resize(w, h) => Some(Event::Resize(w, h)),
+        TermEvent::Paste(text) => Some(Event::Paste(text.into())),
+        _ => None,
+    }
+}
+
+/// Reads terminal events on a thread of its own and hands each over as soon as it is
+/// parsed. crossterm's reader is level-triggered here (its `use-dev-tty` source): with the
+/// default edge-triggered one, the rest of a read larger than its 1 KiB buffer waited for
+/// the next key, so a burst's last keys (a `q`, a Ctrl+C) were not seen.
+fn spawn_terminal_reader() -> io::Result<mpsc::UnboundedReceiver<io::Result<TermEvent>>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            loop {
+                let event = ratatui::crossterm::event::read();
+                let failed = event.is_err();
+                // Stops once the loop is gone, or the terminal is.
+                if tx.send(event).is_err() || failed {
+                    return;
+                }
+            }
+        })?;
+    Ok(rx)
 }
 
 /// SIGTERM and SIGHUP (a dropped SSH session) end the loop so the terminal is restored.

@@ -86,7 +86,16 @@ impl Tmux {
 
     /// Polls the screen until `pred` holds; the deadline is generous, the poll is fast.
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_for_within(what, Duration::from_secs(20), pred)
+    }
+
+    fn wait_for_within(
+        &self,
+        what: &str,
+        patience: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + patience;
         loop {
             let screen = self.screen();
             if pred(&screen) {
@@ -332,7 +341,48 @@ fn a_paste_on_the_list_is_text_and_never_deactivates() {
         !screen.contains("creating"),
         "the paste submitted:\n{screen}"
     );
-    t.send(&["Escape", "q"]);
+    // Esc and q written together arrive as Alt+q, which the form ignores: one at a time.
+    t.send(&["Escape"]);
+    t.wait_for("the form to close", |s| !s.contains("New trunk"));
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), "0");
+    assert_eq!(t.format("#{alternate_on}"), "0");
+}
+
+#[test]
+fn every_key_of_a_burst_is_handled_without_more_input() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+
+    // 3000 j then q, written to the terminal at once: q must quit with nothing typed after.
+    let t = Tmux::start("burst", (80, 24), &format!("{BIN} --demo"), &env_refs);
+    t.wait_for("demo trunks", |s| s.contains("12 trunks"));
+    t.type_text(&format!("{}q", "j".repeat(3000)));
+    // Generous: a debug build handles the keys slowly; nothing else is sent meanwhile.
+    t.wait_for_within(
+        "q at the end of the burst to quit",
+        Duration::from_secs(60),
+        |s| s.contains("TRUNKTUI-EXIT="),
+    );
+    assert_eq!(t.wait_exit(), "0");
+    drop(t);
+
+    // 3000 characters typed into the form, then Ctrl+C, at once: Ctrl+C still quits.
+    let t = Tmux::start("burst2", (80, 24), &format!("{BIN} --demo"), &env_refs);
+    t.wait_for("demo trunks", |s| s.contains("12 trunks"));
+    t.send(&["n"]);
+    t.wait_for("the form", |s| s.contains("New trunk"));
+    t.send(&["Tab"]);
+    t.type_text(&format!("{}\u{3}", "x".repeat(3000)));
+    t.wait_for_within(
+        "Ctrl+C at the end of the burst to quit",
+        Duration::from_secs(60),
+        |s| s.contains("TRUNKTUI-EXIT="),
+    );
     assert_eq!(t.wait_exit(), "0");
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
