@@ -5,12 +5,13 @@
 use crate::action::{Action, action_for};
 use crate::api::ApiError;
 use crate::event::{ApiEvent, Command, Event};
-use crate::state::{Connection, Focus, FormField, FormState, Overlay, Severity, State};
+use crate::state::{Connection, Focus, FormField, FormState, Overlay, Severity, State, form};
 use crate::text;
 use crate::ui::layout;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use std::time::{Duration, Instant};
-use tui_input::backend::crossterm::EventHandler;
+use tui_input::InputRequest;
+use tui_input::backend::crossterm::to_input_request;
 
 /// The longest wait between automatic refreshes while the server keeps failing.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -272,23 +273,50 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
             f.refit();
         }
         Action::FormTogglePassword => state.form.show_password = !state.form.show_password,
-        Action::FormEdit(key) => {
-            let f = &mut state.form;
-            let field = f.focus;
-            let changed = f
-                .input_mut(field)
-                .and_then(|input| input.handle_event(&TermEvent::Key(key)))
-                .is_some_and(|c| c.value);
-            if changed {
-                f.notice = None;
-                f.touched[field.index()] = true;
-                f.messages[field.index()].server = None;
-                f.revalidate();
-            }
-        }
+        Action::FormEdit(key) => form_edit(state, key),
         Action::FormSubmit => submit(state, &mut commands),
     }
     commands
+}
+
+/// A key for the focused field's text input. A field at its cap takes no more characters.
+fn form_edit(state: &mut State, key: KeyEvent) {
+    let field = state.form.focus;
+    let Some(request) = to_input_request(&TermEvent::Key(key)) else {
+        return;
+    };
+    let Some(input) = state.form.input_mut(field) else {
+        return;
+    };
+    // Counting is cheap here: the field never holds more than its cap.
+    if matches!(request, InputRequest::InsertChar(_))
+        && input.value().chars().count() >= field.max_chars()
+    {
+        at_cap(state, field, "the rest was not typed");
+        return;
+    }
+    if !input.handle(request).is_some_and(|c| c.value) {
+        return;
+    }
+    state.form.notice = None;
+    let cut = state.form.enforce_cap(field);
+    state.form.edited(field);
+    if cut {
+        at_cap(state, field, "the rest was not put back");
+    }
+}
+
+/// Says, in the form and once in the log, that a field is full.
+fn at_cap(state: &mut State, field: FormField, what: &str) {
+    let message = format!(
+        "{} holds at most {} characters; {what}",
+        field.label(),
+        field.max_chars()
+    );
+    if state.form.notice.as_deref() != Some(message.as_str()) {
+        state.form.notice = Some(message.clone());
+        log(state, Severity::Warning, message);
+    }
 }
 
 fn move_by(state: &mut State, delta: isize, rows: usize) {
@@ -309,6 +337,17 @@ fn edit_filter(state: &mut State, key: KeyEvent, rows: usize) {
             filter.pop();
         }
         KeyCode::Char('u') if ctrl => filter.clear(),
+        KeyCode::Char(_) if !ctrl && filter.chars().count() >= form::MAX_CHARS => {
+            let message = format!(
+                "the filter holds at most {} characters; the rest was not typed",
+                form::MAX_CHARS
+            );
+            // Once for a run of keys, not once per key.
+            if state.log.last().map(|e| e.text.as_str()) != Some(message.as_str()) {
+                log(state, Severity::Warning, message);
+            }
+            return;
+        }
         KeyCode::Char(c) if !ctrl => filter.push(c),
         _ => return,
     }
@@ -323,7 +362,19 @@ fn paste(state: &mut State, pasted: &str) {
         Overlay::Form => paste_into_form(state, pasted),
         Overlay::None if state.trunks.filtering => match clean_paste(pasted, false) {
             Ok(text) => {
-                let filter = format!("{}{text}", state.trunks.filter);
+                let mut filter = state.trunks.filter.clone();
+                let room = form::MAX_CHARS.saturating_sub(filter.chars().count());
+                filter.extend(text.chars().take(room));
+                if text.chars().nth(room).is_some() {
+                    log(
+                        state,
+                        Severity::Warning,
+                        format!(
+                            "pasted text cut: the filter holds at most {} characters",
+                            form::MAX_CHARS
+                        ),
+                    );
+                }
                 state.trunks.set_filter(filter, rows);
             }
             Err(why) => log(
@@ -357,7 +408,15 @@ fn paste_into_form(state: &mut State, pasted: &str) {
     // New lines separate numbers; any other field is one line.
     match clean_paste(pasted, field == FormField::Numbers) {
         Ok(text) => {
-            state.form.insert_text(field, &text);
+            if state.form.insert_text(field, &text) {
+                let message = format!(
+                    "pasted text cut: {} holds at most {} characters",
+                    field.label(),
+                    field.max_chars()
+                );
+                state.form.notice = Some(message.clone());
+                log(state, Severity::Warning, message);
+            }
         }
         Err(why) => {
             // Says what was wrong, never what was pasted: it may be a password.

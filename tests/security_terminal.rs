@@ -264,3 +264,112 @@ fn a_paste_into_the_filter_filters_and_a_paste_elsewhere_in_help_does_nothing() 
     assert_eq!(state.overlay, Overlay::Help);
     assert!(!state.should_quit);
 }
+
+// ---------------------------------------------------------------------------------------
+// 8. Fields are capped a little above their rule, so no edit costs more than a short one
+
+/// The rule is 1-100 characters; a field takes a little more, so an over-long value is
+/// still seen and reported by the rule, but never grows without bound.
+const TEXT_CAP: usize = 128;
+/// The numbers field holds a list.
+const NUMBERS_CAP: usize = 4096;
+
+fn chars(state: &State, field: FormField) -> usize {
+    state.form.value(field).chars().count()
+}
+
+#[test]
+fn typing_stops_at_a_fields_cap_and_says_so_once() {
+    let mut state = loaded(vec![]);
+    form_at(&mut state, FormField::Name);
+    let logged = state.log.entries.len();
+    typed(&mut state, &"n".repeat(TEXT_CAP + 72));
+    assert_eq!(chars(&state, FormField::Name), TEXT_CAP);
+    // Still over the rule: the rule's own message says so.
+    let error = state.form.messages(FormField::Name).error.clone().unwrap();
+    assert!(error.contains("at most 100"), "{error}");
+    let notice = state.form.notice.clone().expect("a message at the cap");
+    assert!(
+        notice.contains("Name") && notice.contains(&TEXT_CAP.to_string()),
+        "{notice}"
+    );
+    // One log line for the whole run of refused keys, not one per key.
+    assert_eq!(
+        state.log.entries.len(),
+        logged + 1,
+        "{:?}",
+        state.log.entries
+    );
+    // Deleting works and clears the message; the next key fits again.
+    update(&mut state, key(KeyCode::Backspace));
+    assert_eq!(state.form.notice, None);
+    typed(&mut state, "x");
+    assert_eq!(chars(&state, FormField::Name), TEXT_CAP);
+    assert!(state.form.value(FormField::Name).ends_with('x'));
+
+    // Ctrl+Y puts back what Ctrl+U cut: twice over the cap is cut to it.
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    update(&mut state, ctrl('u'));
+    assert_eq!(chars(&state, FormField::Name), 0);
+    update(&mut state, ctrl('y'));
+    update(&mut state, ctrl('y'));
+    assert_eq!(chars(&state, FormField::Name), TEXT_CAP);
+    assert!(state.form.notice.is_some());
+
+    // The other one-line fields have the same cap; the password too.
+    for field in [FormField::Address, FormField::Username, FormField::Password] {
+        form_focus(&mut state, field);
+        typed(&mut state, &"a".repeat(TEXT_CAP + 5));
+        assert_eq!(chars(&state, field), TEXT_CAP, "{field:?}");
+    }
+    // The filter line too.
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, ch('/'));
+    typed(&mut state, &"f".repeat(TEXT_CAP + 5));
+    assert_eq!(state.trunks.filter.chars().count(), TEXT_CAP);
+}
+
+#[test]
+fn a_100_kb_paste_is_cut_to_the_cap_with_a_message() {
+    let mut state = loaded(vec![]);
+    form_at(&mut state, FormField::Name);
+    typed(&mut state, "Acme");
+    paste(&mut state, &"N".repeat(100 * 1024));
+    assert_eq!(chars(&state, FormField::Name), TEXT_CAP);
+    assert!(state.form.value(FormField::Name).starts_with("AcmeNNN"));
+    let notice = state
+        .form
+        .notice
+        .clone()
+        .expect("a message for the cut paste");
+    assert!(
+        notice.contains("cut") && notice.contains(&TEXT_CAP.to_string()),
+        "{notice}"
+    );
+    assert!(last_log(&state).1.contains("cut"), "{:?}", last_log(&state));
+    // A full field takes nothing more.
+    paste(&mut state, "more");
+    assert_eq!(chars(&state, FormField::Name), TEXT_CAP);
+
+    // 100 KB of numbers, one a line: the list field holds more, but not all of it.
+    form_focus(&mut state, FormField::Numbers);
+    let numbers: String = (0..6000).map(|i| format!("+1555{i:07}\n")).collect();
+    assert!(numbers.len() >= 78_000);
+    paste(&mut state, &numbers);
+    let n = chars(&state, FormField::Numbers);
+    assert_eq!(n, NUMBERS_CAP);
+    assert!(
+        state
+            .form
+            .value(FormField::Numbers)
+            .starts_with("+15550000000, +15550000001, ")
+    );
+    assert!(state.form.notice.as_deref().unwrap().contains("Numbers"));
+
+    // The filter line.
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, ch('/'));
+    paste(&mut state, &"f".repeat(100 * 1024));
+    assert_eq!(state.trunks.filter.chars().count(), TEXT_CAP);
+    assert!(last_log(&state).1.contains("cut"), "{:?}", last_log(&state));
+}

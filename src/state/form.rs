@@ -26,6 +26,9 @@ pub enum FormField {
     WebhookUrl,
 }
 
+/// The cap of one-line text fields (and the filter): a little above the API's 100.
+pub const MAX_CHARS: usize = 128;
+
 /// Fields whose value is typed text (all but the two toggles), in `FormField` order.
 const TEXT_FIELDS: usize = 10;
 
@@ -55,6 +58,19 @@ impl FormField {
             FormField::Provider | FormField::Passthrough => None,
             FormField::WebhookUrl => Some(TEXT_FIELDS - 1),
             other => Some(other.index() - 1),
+        }
+    }
+
+    /// The most characters the field takes. The API's rule is 1-100; a little more is
+    /// taken so an over-long value is still seen and reported by that rule, but no field
+    /// grows without bound: editing costs the same however much is typed or pasted.
+    pub fn max_chars(self) -> usize {
+        match self {
+            // A list of numbers: some 200 at their longest.
+            FormField::Numbers => 4096,
+            // No rule of its own; URLs longer than this are rare.
+            FormField::WebhookUrl => 2048,
+            _ => MAX_CHARS,
         }
     }
 
@@ -235,11 +251,20 @@ impl FormState {
     }
 
     /// Inserts text at the field's cursor, as if typed there, and leaves the cursor after it.
-    pub fn insert_text(&mut self, field: FormField, text: &str) {
+    /// Only what fits the field's cap goes in; returns whether some of the text was left out.
+    pub fn insert_text(&mut self, field: FormField, text: &str) -> bool {
         let Some(input) = self.input_mut(field) else {
-            return;
+            return false;
         };
         let value = input.value();
+        let room = field.max_chars().saturating_sub(value.chars().count());
+        let (text, cut) = match text.char_indices().nth(room) {
+            Some((end, _)) => (&text[..end], true),
+            None => (text, false),
+        };
+        if text.is_empty() {
+            return cut;
+        }
         let cursor = input.cursor();
         let at = value
             .char_indices()
@@ -251,6 +276,26 @@ impl FormState {
         joined.push_str(&value[at..]);
         *input = Input::new(joined).with_cursor(cursor + text.chars().count());
         self.notice = None;
+        self.edited(field);
+        cut
+    }
+
+    /// Cuts the field's text to its cap (Ctrl+Y can put back more than fits); true if cut.
+    pub fn enforce_cap(&mut self, field: FormField) -> bool {
+        let Some(input) = self.input_mut(field) else {
+            return false;
+        };
+        let Some((end, _)) = input.value().char_indices().nth(field.max_chars()) else {
+            return false;
+        };
+        let cursor = input.cursor();
+        *input = Input::new(input.value()[..end].to_string()).with_cursor(cursor);
+        true
+    }
+
+    /// After the user changed a field: it counts as touched, the server's old word on it
+    /// goes, and the rules are checked again.
+    pub fn edited(&mut self, field: FormField) {
         self.touched[field.index()] = true;
         self.messages[field.index()].server = None;
         self.revalidate();

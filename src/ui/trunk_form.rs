@@ -289,9 +289,23 @@ fn visible_value(input: &Input, masked: bool, focused: bool, width: usize) -> (S
             None => break,
         }
     }
+    // Only what can show is measured: a frame costs the same however long the value.
     let rest: String = chars.collect();
-    let visible = text::truncate(&rest, width).into_owned();
+    let visible = text::truncate(within_columns(&rest, width + 1), width).into_owned();
     (visible, cursor.saturating_sub(skipped))
+}
+
+/// The start of `s` that reaches `columns` columns, whole graphemes only (or all of `s`).
+fn within_columns(s: &str, columns: usize) -> &str {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut used = 0;
+    for (at, g) in s.grapheme_indices(true) {
+        if used >= columns {
+            return &s[..at];
+        }
+        used += text::width(g);
+    }
+    s
 }
 
 #[cfg(test)]
