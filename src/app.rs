@@ -98,12 +98,15 @@ impl Driver {
 const EVENTS_PER_FRAME: usize = 1024;
 
 /// Runs the dashboard until the user quits or a signal says stop.
-pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result<()> {
+pub async fn run(
+    terminal: &mut DefaultTerminal,
+    opts: AppOptions,
+    stop: &mut StopSignals,
+) -> io::Result<()> {
     let in_tmux = std::env::var_os("TMUX").is_some();
     let size = terminal.size()?;
     let (mut driver, mut for_terminal) = Driver::start(opts, (size.width, size.height));
     let mut terminal_events = spawn_terminal_reader()?;
-    let mut stop = StopSignals::new();
     loop {
         for command in for_terminal.drain(..) {
             if let Command::Copy(text) = command {
@@ -136,7 +139,7 @@ pub async fn run(terminal: &mut DefaultTerminal, opts: AppOptions) -> io::Result
                 },
                 Some(answer) = driver.answers.recv() => break answer,
                 () = timer => break Event::Tick,
-                () = stop.recv() => return Ok(()),
+                _ = stop.recv() => return Ok(()),
             }
         };
         for_terminal = driver.handle(event);
@@ -189,54 +192,96 @@ fn spawn_terminal_reader() -> io::Result<mpsc::UnboundedReceiver<io::Result<Term
     Ok(rx)
 }
 
-/// SIGTERM and SIGHUP (a dropped SSH session) end the loop so the terminal is restored.
-struct StopSignals {
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    hup: Option<tokio::signal::unix::Signal>,
+/// The signals whose default action ends the process, and that other processes, the
+/// terminal or a timer send: each ends the loop so the terminal is restored (alternate
+/// screen, cursor, raw mode, bracketed paste). SIGPIPE is not here: Rust ignores it (a
+/// write to a closed socket fails instead), and a stray one must not stop the dashboard.
+/// Faults (SIGSEGV, SIGBUS, ...) cannot be handled this way; a panic is, by the hook.
+#[cfg(unix)]
+fn stop_signals() -> Vec<(&'static str, tokio::signal::unix::SignalKind)> {
+    use tokio::signal::unix::SignalKind;
+    #[allow(unused_mut)]
+    let mut kinds = vec![
+        ("SIGHUP", SignalKind::hangup()),
+        ("SIGINT", SignalKind::interrupt()),
+        ("SIGQUIT", SignalKind::quit()),
+        ("SIGTERM", SignalKind::terminate()),
+        ("SIGUSR1", SignalKind::user_defined1()),
+        ("SIGUSR2", SignalKind::user_defined2()),
+        ("SIGALRM", SignalKind::alarm()),
+        ("SIGIO", SignalKind::io()),
+    ];
+    // Linux's numbers for the rest of its ending signals (the generic ones: mips, sparc
+    // and alpha number them otherwise).
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv64",
+            target_arch = "powerpc64",
+            target_arch = "s390x",
+            target_arch = "loongarch64"
+        )
+    ))]
+    kinds.extend([
+        ("SIGXCPU", SignalKind::from_raw(24)),
+        ("SIGXFSZ", SignalKind::from_raw(25)),
+        ("SIGVTALRM", SignalKind::from_raw(26)),
+        ("SIGPROF", SignalKind::from_raw(27)),
+        ("SIGPWR", SignalKind::from_raw(30)),
+    ]);
+    kinds
+}
+
+/// Every stop signal, listened to from before the terminal is changed until the process
+/// ends: the one place they are handled.
+pub struct StopSignals {
+    received: mpsc::UnboundedReceiver<&'static str>,
+    _listeners: tokio::task::JoinSet<()>,
 }
 
 impl StopSignals {
-    fn new() -> StopSignals {
+    /// Starts listening; needs the tokio runtime.
+    pub fn new() -> StopSignals {
+        let (tx, received) = mpsc::unbounded_channel();
+        #[allow(unused_mut)]
+        let mut listeners = tokio::task::JoinSet::new();
         #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            StopSignals {
-                term: signal(SignalKind::terminate()).ok(),
-                hup: signal(SignalKind::hangup()).ok(),
-            }
+        for (name, kind) in stop_signals() {
+            // A signal that cannot be listened to keeps its default action.
+            let Ok(mut signal) = tokio::signal::unix::signal(kind) else {
+                continue;
+            };
+            let tx = tx.clone();
+            listeners.spawn(async move {
+                while signal.recv().await.is_some() {
+                    if tx.send(name).is_err() {
+                        return;
+                    }
+                }
+            });
         }
-        #[cfg(not(unix))]
-        StopSignals {}
+        StopSignals {
+            received,
+            _listeners: listeners,
+        }
     }
 
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            let term = async {
-                match self.term.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending().await,
-                }
-            };
-            let hup = async {
-                match self.hup.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                () = term => {}
-                () = hup => {}
-            }
+    /// Waits for a stop signal and names it.
+    pub async fn recv(&mut self) -> &'static str {
+        match self.received.recv().await {
+            Some(name) => name,
+            None => std::future::pending().await,
         }
-        #[cfg(not(unix))]
-        std::future::pending::<()>().await
+    }
+}
+
+impl Default for StopSignals {
+    fn default() -> Self {
+        StopSignals::new()
     }
 }
 
@@ -285,8 +330,10 @@ pub fn default_log_file() -> Option<PathBuf> {
 
 /// Sets up the terminal, runs, and restores it whatever happened.
 pub async fn run_in_terminal(opts: AppOptions) -> io::Result<()> {
+    // Listening before the terminal changes: from then on, every stop signal restores it.
+    let mut stop = StopSignals::new();
     let mut terminal = tui::init()?;
-    let result = run(&mut terminal, opts).await;
+    let result = run(&mut terminal, opts, &mut stop).await;
     tui::restore();
     result
 }

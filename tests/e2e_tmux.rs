@@ -19,6 +19,18 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, size: (u16, u16), command: &str, env: &[(&str, &str)]) -> Tmux {
+        Tmux::start_then(name, size, command, env, "")
+    }
+
+    /// As `start`, with shell commands to run once trunktui has exited and its exit status
+    /// is shown.
+    fn start_then(
+        name: &str,
+        size: (u16, u16),
+        command: &str,
+        env: &[(&str, &str)],
+        after: &str,
+    ) -> Tmux {
         let t = Tmux {
             socket: format!("trunktui-test-{}-{name}", std::process::id()),
             session: name.to_string(),
@@ -38,7 +50,9 @@ impl Tmux {
         }
         // The shell stays after trunktui exits, so the terminal it left behind can be
         // inspected (tmux reports nothing useful about a dead pane's cursor).
-        cmd.arg(format!("{command}; echo TRUNKTUI-EXIT=$?; sleep 600"));
+        cmd.arg(format!(
+            "{command}; echo TRUNKTUI-EXIT=$?; {after} sleep 600"
+        ));
         let out = cmd.output().expect("tmux new-session");
         assert!(
             out.status.success(),
@@ -72,6 +86,18 @@ impl Tmux {
     fn paste(&self, text: &str) {
         self.tmux(&["set-buffer", "-b", "e2e", "--", text]);
         self.tmux(&["paste-buffer", "-p", "-d", "-b", "e2e", "-t", &self.session]);
+    }
+
+    /// The pid of the trunktui the pane's shell started.
+    fn trunktui_pid(&self) -> String {
+        let shell = self.format("#{pane_pid}");
+        let out = Command::new("pgrep")
+            .args(["-P", &shell, "trunktui"])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        assert!(!pid.is_empty(), "no trunktui under {shell}");
+        pid
     }
 
     fn screen(&self) -> String {
@@ -268,33 +294,47 @@ fn demo_opens_at_both_sizes_and_a_stopped_server_is_survived() {
     });
     t.send(&["j", "k", "?"]);
     t.wait_for("help while down", |s| s.contains("OSC 52"));
-    t.send(&["Escape", "q"]);
+    // Esc and q written together arrive as Alt+q, which only closes the help.
+    t.send(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("OSC 52"));
+    t.send(&["q"]);
     assert_eq!(t.wait_exit(), "0");
 }
 
+/// After trunktui exits, the pane's shell prints the terminal's line settings and then
+/// echoes one line it reads, so a test can see the tty as the next program gets it.
+const TTY_PROBE: &str = "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(echo|icanon|isig)' | tr '\\n' ' ' | sed 's/^/TTY=/'; echo; IFS= read -r line; printf 'READ=%s=END\\n' \"$line\" | cat -v;";
+
 #[test]
-fn sighup_and_sigterm_restore_the_terminal() {
+fn every_signal_that_stops_trunktui_restores_the_terminal() {
     if !have_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let env = isolated_env(dir.path());
     let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    for signal in ["HUP", "TERM"] {
-        let t = Tmux::start(
+    // Every signal whose default action ends a process and that another process (or a
+    // timer) may send; SIGPIPE is left out: Rust ignores it, and so must trunktui.
+    let mut signals = vec!["HUP", "INT", "QUIT", "TERM", "USR1", "USR2", "ALRM", "IO"];
+    if cfg!(target_os = "linux") {
+        signals.extend(["XCPU", "XFSZ", "VTALRM", "PROF", "PWR"]);
+    }
+    for signal in signals {
+        let t = Tmux::start_then(
             &format!("sig{signal}"),
             (80, 24),
             &format!("{BIN} --demo"),
             &env_refs,
+            TTY_PROBE,
         );
         t.wait_for("demo trunks", |s| s.contains("twilio"));
         assert_eq!(t.format("#{alternate_on}"), "1");
-        let shell = t.format("#{pane_pid}");
-        let status = Command::new("pkill")
-            .args([&format!("-{signal}"), "-P", &shell, "trunktui"])
+        let pid = t.trunktui_pid();
+        let status = Command::new("kill")
+            .args(["-s", signal, &pid])
             .status()
             .unwrap();
-        assert!(status.success(), "pkill found no trunktui under {shell}");
+        assert!(status.success(), "kill -s {signal} {pid}");
         t.wait_exit();
         assert_eq!(
             t.format("#{alternate_on}"),
@@ -306,7 +346,55 @@ fn sighup_and_sigterm_restore_the_terminal() {
             "1",
             "SIG{signal} left the cursor hidden"
         );
+        let screen = t.wait_for("the tty settings", |s| s.contains("TTY="));
+        let settings: Vec<&str> = screen
+            .split("TTY=")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .take_while(|w| !w.contains("READ"))
+            .collect();
+        for flag in ["echo", "icanon", "isig"] {
+            assert!(
+                settings.contains(&flag),
+                "SIG{signal} left the tty without {flag} (raw mode): {settings:?}\n{screen}"
+            );
+        }
+        // Bracketed paste is off again: a paste reaches the shell as plain text.
+        t.paste("probe\n");
+        let screen = t.wait_for("the pasted line", |s| s.contains("=END"));
+        assert!(
+            screen.contains("READ=probe=END"),
+            "SIG{signal} left bracketed paste on:\n{screen}"
+        );
     }
+}
+
+#[test]
+fn sigpipe_is_ignored_and_the_dashboard_goes_on() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let t = Tmux::start("sigpipe", (80, 24), &format!("{BIN} --demo"), &env_refs);
+    t.wait_for("demo trunks", |s| s.contains("twilio"));
+    let pid = t.trunktui_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-s", "PIPE", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Still there and taking keys.
+    t.send(&["?"]);
+    t.wait_for("help", |s| s.contains("OSC 52"));
+    t.send(&["q"]);
+    t.wait_for("help closed", |s| !s.contains("OSC 52"));
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), "0");
 }
 
 #[test]
