@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::e2e::{free_port, have_tmux, isolated_env, wait_for_port};
+use common::e2e::{have_tmux, isolated_env, listening_url, refused_port};
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -164,21 +164,18 @@ impl Drop for Server {
     }
 }
 
-fn serve(port: u16, key: &str) -> Server {
+/// `trunktui serve` on a port it picks itself; returns it and its base URL.
+fn serve(dir: &std::path::Path, key: &str) -> (Server, String) {
+    let stderr = dir.join("serve.stderr");
     let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--api-key",
-            key,
-        ])
+        .args(["serve", "--addr", "127.0.0.1:0", "--api-key", key])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).unwrap())
         .spawn()
         .expect("trunktui serve");
-    wait_for_port(port, "trunktui serve", Duration::from_secs(10));
-    Server(child)
+    let mut server = Server(child);
+    let base = listening_url(&mut server.0, &stderr, Duration::from_secs(10));
+    (server, base)
 }
 
 #[test]
@@ -187,11 +184,9 @@ fn create_through_the_form_shows_in_the_list_and_in_trunktui_list() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
     let key = "e2e-key-Zq9";
     let password = "e2e-pass-Xy7";
-    let _server = serve(port, key);
-    let base = format!("http://127.0.0.1:{port}");
+    let (_server, base) = serve(dir.path(), key);
     let env = isolated_env(dir.path());
     let mut env_refs: Vec<(&str, &str)> =
         env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -284,7 +279,7 @@ fn demo_opens_at_both_sizes_and_a_stopped_server_is_survived() {
     }
 
     // Nothing listens on this port: the dashboard opens anyway and says so.
-    let port = free_port();
+    let port = refused_port();
     let mut env_refs = env_refs.clone();
     let base = format!("http://127.0.0.1:{port}");
     env_refs.push(("TRUNKTUI_BASE_URL", &base));

@@ -373,10 +373,11 @@ async fn every_kind_of_failure_keeps_the_last_good_list_and_recovery_follows() {
 
 #[tokio::test]
 async fn started_with_the_server_down_it_says_unreachable() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // A socket bound to the port that never listens: connecting is refused, and no other
+    // program can take the port meanwhile.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
+    let port = socket.local_addr().unwrap().port();
     let mut d = driver(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2));
     settle(&mut d).await;
     assert_eq!(d.state().connection, Connection::Unreachable);

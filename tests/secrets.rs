@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::e2e::{free_port, have_tmux, isolated_env, wait_for_port};
+use common::e2e::{have_tmux, isolated_env, listening_url};
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
@@ -148,18 +148,18 @@ fn run(dir: &Path, base: &str, key: Option<&str>, args: &[&str]) -> Output {
 /// `trunktui serve` with our key and a data file; its output goes to files we read later.
 struct Serve {
     child: Child,
-    port: u16,
+    base: String,
     stdout: PathBuf,
     stderr: PathBuf,
 }
 
 impl Serve {
+    /// On a port it picks itself (port 0) and prints.
     fn start(dir: &Path, data: &Path) -> Serve {
-        let port = free_port();
         let stdout = dir.join("serve.stdout");
         let stderr = dir.join("serve.stderr");
-        let child = Command::new(BIN)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--api-key"])
+        let mut child = Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0", "--api-key"])
             .arg(KEY)
             .arg("--data")
             .arg(data)
@@ -169,17 +169,17 @@ impl Serve {
             .stderr(std::fs::File::create(&stderr).unwrap())
             .spawn()
             .expect("trunktui serve");
-        wait_for_port(port, "trunktui serve", PATIENCE);
+        let base = listening_url(&mut child, &stderr, PATIENCE);
         Serve {
             child,
-            port,
+            base,
             stdout,
             stderr,
         }
     }
 
     fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.base.clone()
     }
 
     /// SIGTERM, as a person's Ctrl+C or a service manager would stop it, then waits.
