@@ -389,9 +389,13 @@ fn fill_form_and_submit(t: &Tmux, name: &str) {
     t.send(&["Tab"]);
     t.type_text(PASSWORD);
     let mask = "•".repeat(PASSWORD.chars().count());
-    let masked = t.wait_for("the masked password", |s| s.contains(&mask));
+    // Looks once the password is drawn (as dots, or, wrongly, in clear): a look before that
+    // would pass whatever the form shows.
+    let masked = t.wait_for("the masked password", |s| {
+        s.contains(&mask) || s.contains(PASSWORD)
+    });
     assert!(
-        !masked.contains(PASSWORD),
+        masked.contains(&mask) && !masked.contains(PASSWORD),
         "password shown while masked:\n{masked}"
     );
     t.send(&["Enter"]);
