@@ -353,6 +353,18 @@ fn form_server_errors() {
 }
 
 #[test]
+fn form_paste_refused() {
+    // Through `update`, as the terminal would send it: a paste with a line break into Name.
+    snap("form_paste_refused", |size| {
+        let mut s = twilio_form(size);
+        s.form.focus = FormField::Name;
+        trunktui::update::update(&mut s, trunktui::event::Event::Paste("Sales\nq".into()));
+        assert!(s.form.notice.is_some());
+        s
+    });
+}
+
+#[test]
 fn form_submitting() {
     let mut s = twilio_form((80, 24));
     type_into(&mut s, FormField::Numbers, "+15550100000");
