@@ -475,6 +475,29 @@ fn every_key_of_a_burst_is_handled_without_more_input() {
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
 
+#[test]
+fn a_100_kb_paste_is_cut_to_the_field_and_ctrl_c_still_quits() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = isolated_env(dir.path());
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let t = Tmux::start("bigpaste", (100, 30), &format!("{BIN} --demo"), &env_refs);
+    t.wait_for("demo trunks", |s| s.contains("12 trunks"));
+    t.send(&["n"]);
+    t.wait_for("the form", |s| s.contains("New trunk"));
+    t.send(&["Tab"]);
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "N".repeat(100 * 1024)).unwrap();
+    t.tmux(&["load-buffer", "-b", "big", &big.display().to_string()]);
+    t.tmux(&["paste-buffer", "-p", "-d", "-b", "big", "-t", &t.session]);
+    let screen = t.wait_for("the cut paste", |s| s.contains("pasted text cut"));
+    assert!(screen.contains("at most 128 characters"), "{screen}");
+    t.send(&["C-c"]);
+    assert_eq!(t.wait_exit(), "0");
+}
+
 /// CPU time (user + system, in clock ticks) a process has used, from /proc.
 fn cpu_ticks(pid: &str) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
