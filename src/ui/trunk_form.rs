@@ -282,16 +282,17 @@ fn visible_value(input: &Input, masked: bool, focused: bool, width: usize) -> (S
     // Fields without focus show their start.
     let scroll = if focused { scroll } else { 0 };
     let mut skipped = 0;
-    let mut chars = shown.chars().peekable();
-    while skipped < scroll {
-        match chars.next() {
-            Some(c) => skipped += text::width(c.encode_utf8(&mut [0; 4])),
-            None => break,
+    let mut start = shown.len();
+    for (at, c) in shown.char_indices() {
+        if skipped >= scroll {
+            start = at;
+            break;
         }
+        skipped += text::width(c.encode_utf8(&mut [0; 4]));
     }
     // Only what can show is measured: a frame costs the same however long the value.
-    let rest: String = chars.collect();
-    let visible = text::truncate(within_columns(&rest, width + 1), width).into_owned();
+    let rest = &shown[start..];
+    let visible = text::truncate(within_columns(rest, width + 1), width).into_owned();
     (visible, cursor.saturating_sub(skipped))
 }
 
@@ -321,6 +322,22 @@ mod tests {
         let (visible, cursor) = visible_value(&input, false, false, 5);
         assert_eq!(visible, "abcd…");
         assert_eq!(cursor, 10);
+    }
+
+    #[test]
+    fn only_the_columns_that_show_are_measured_and_cuts_are_marked() {
+        assert_eq!(within_columns("abcdef", 3), "abc");
+        assert_eq!(within_columns("ab", 3), "ab");
+        assert_eq!(within_columns("漢字漢字", 3), "漢字");
+        let long = Input::new("x".repeat(4096));
+        let (visible, _) = visible_value(&long, false, false, 10);
+        assert_eq!(visible, format!("{}…", "x".repeat(9)));
+        let (visible, cursor) = visible_value(&long, false, true, 10);
+        assert_eq!(visible, "x".repeat(9));
+        assert_eq!(cursor, 9);
+        let wide = Input::new("漢字漢字漢字".into());
+        let (visible, _) = visible_value(&wide, false, false, 5);
+        assert_eq!(visible, "漢字…");
     }
 
     #[test]
