@@ -3,7 +3,7 @@
 use super::discovery::{self, Negotiated, OPENAPI_CAP, Source};
 use super::error::{ApiError, FieldError};
 use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList, decode_list};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 use std::sync::Arc;
@@ -14,6 +14,8 @@ use tokio::sync::OnceCell;
 pub const LIST_BODY_CAP: usize = 32 * 1024 * 1024;
 pub const BODY_CAP: usize = 1024 * 1024;
 const EXCERPT_CHARS: usize = 160;
+/// Same-origin redirects followed in a row before giving up (reqwest's default limit).
+const MAX_REDIRECTS: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -70,6 +72,7 @@ impl ApiClient {
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
             .user_agent(concat!("trunktui/", env!("CARGO_PKG_VERSION")))
+            .redirect(redirect_policy())
             .build()
             .map_err(|e| ApiError::NotSent(format!("cannot build the HTTP client: {e}")))?;
         Ok(ApiClient {
@@ -134,7 +137,14 @@ impl ApiClient {
         };
         let status = resp.status();
         if !status.is_success() {
-            let why = format!("/openapi.json answered {}", status.as_u16());
+            let why = if status.is_redirection() {
+                format!(
+                    "/openapi.json answered {}, a redirect to another origin, which is not followed",
+                    status.as_u16()
+                )
+            } else {
+                format!("/openapi.json answered {}", status.as_u16())
+            };
             let passing =
                 status.is_server_error() || matches!(status.as_u16(), 401 | 403 | 408 | 429);
             return Ok(if passing {
@@ -272,6 +282,10 @@ impl ApiClient {
             .await
             .map_err(|e| self.transport_error(&url, &e))?;
         let status = resp.status();
+        if status.is_redirection() {
+            // Only a redirect to another origin is left unfollowed (see `redirect_policy`).
+            return Err(self.redirect_error(&url, &resp));
+        }
         let headers = resp.headers().clone();
         let buf = match read_capped(resp, cap).await {
             Ok(buf) => buf,
@@ -299,6 +313,52 @@ impl ApiClient {
         } else {
             Err(self.status_error(status, &headers, &buf, &negotiated))
         }
+    }
+
+    /// A redirect that was not followed: where the server tried to send the request, and
+    /// the base_url that would go there directly if the move is legitimate.
+    fn redirect_error(&self, requested: &Url, resp: &reqwest::Response) -> ApiError {
+        let code = resp.status().as_u16();
+        let target = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|loc| resp.url().join(loc.trim()).ok());
+        let detail = match target {
+            None => format!("the server answered {code}, a redirect without a usable Location"),
+            Some(target) if target.origin() == resp.url().origin() => format!(
+                "the server answered {code}, a redirect to {} that is not followed",
+                strip_query(&target)
+            ),
+            Some(target) => format!(
+                "the server redirected the request to {}, another origin (scheme, host or port); \
+                 it was not followed, so neither the API key nor the request went there. \
+                 If the API has moved there, set base_url = \"{}\"",
+                strip_query(&target),
+                self.moved_base(requested, &target)
+            ),
+        };
+        ApiError::Unexpected {
+            status: Some(code),
+            detail,
+        }
+    }
+
+    /// The base URL under which `target` is what `requested` was: the route stripped from
+    /// the end of its path, or just its origin when the path does not end in the route.
+    fn moved_base(&self, requested: &Url, target: &Url) -> String {
+        let route = requested
+            .path()
+            .strip_prefix(self.base.path().trim_end_matches('/'))
+            .unwrap_or(requested.path());
+        let mut base = target.clone();
+        let path = match target.path().strip_suffix(route) {
+            Some(prefix) if !route.is_empty() => prefix.to_string(),
+            _ => String::new(),
+        };
+        base.set_path(&path);
+        base.set_fragment(None);
+        strip_query(&base).trim_end_matches('/').to_string()
     }
 
     fn transport_error(&self, url: &Url, e: &reqwest::Error) -> ApiError {
@@ -395,6 +455,26 @@ impl ApiClient {
             },
         }
     }
+}
+
+/// Follows a redirect only within the origin (scheme, host and port) of the request: the key
+/// travels in `x-api-key`, which reqwest's default policy keeps on a cross-origin hop, and a
+/// 307/308 would re-send a create, password included, to whoever the server names.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            // The 3xx answer comes back as the response; `redirect_error` words it.
+            attempt.stop()
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// What reading `/openapi.json` gave.

@@ -1,0 +1,420 @@
+//! The API client against hostile servers on 127.0.0.1 (issue 8): redirects to another
+//! origin, trunk ids that a URL library would rewrite, URL passwords, secrets echoed back in
+//! every field that is shown, and list bodies built to blow up memory. Each server here is a
+//! raw HTTP/1.1 listener on port 0 in its own thread, so it sees the request exactly as sent
+//! and never shares the test thread (whose allocations the memory tests count).
+
+mod common;
+
+use common::{KEY, config, twilio_example, within};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use trunktui::api::{ApiClient, ApiError, AuthScheme, ClientConfig};
+
+// ---- Counting allocator ---------------------------------------------------------------
+
+/// Counts the bytes the *current thread* holds, so tests running beside it do not count.
+struct Counting;
+
+thread_local! {
+    static HELD: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+fn note(delta: isize) {
+    let _ = HELD.try_with(|held| {
+        let now = held.get() + delta;
+        held.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            note(layout.size() as isize);
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            note(layout.size() as isize);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        note(-(layout.size() as isize));
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            // Counted as both blocks held at once, as a move to a new block is.
+            note(new_size as isize);
+            note(-(layout.size() as isize));
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Runs `f` and returns its result and the most bytes this thread held above the start.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let start = HELD.with(Cell::get);
+    PEAK.with(|p| p.set(start));
+    let out = f();
+    let peak = PEAK.with(Cell::get);
+    (out, (peak - start).max(0) as usize)
+}
+
+// ---- A raw HTTP/1.1 server ------------------------------------------------------------
+
+/// A request as it came off the socket.
+#[derive(Debug, Clone)]
+struct Seen {
+    /// The request line byte for byte (lossy UTF-8), e.g. `DELETE /sip/deactivate/x HTTP/1.1`.
+    line: String,
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Reply {
+    Answer {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Read the request, then never answer.
+    Silence,
+}
+
+fn answer(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+    Reply::Answer {
+        status,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.into(),
+    }
+}
+
+fn redirect(status: u16, location: &str) -> Reply {
+    Reply::Answer {
+        status,
+        headers: vec![("location".into(), location.into())],
+        body: Vec::new(),
+    }
+}
+
+type Handler = Arc<dyn Fn(&Seen) -> Reply + Send + Sync>;
+
+struct Server {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    /// Connections accepted, whether or not a request was read on them.
+    accepted: Arc<Mutex<usize>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let accepted = Arc::new(Mutex::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Handler = Arc::new(handler);
+        let (s, a, st) = (seen.clone(), accepted.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if st.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                *a.lock().unwrap() += 1;
+                let (s, h, st) = (s.clone(), handler.clone(), st.clone());
+                std::thread::spawn(move || serve_one(stream, &s, &h, &st));
+            }
+        });
+        Server {
+            addr,
+            seen,
+            accepted,
+            stop,
+        }
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn accepted(&self) -> usize {
+        *self.accepted.lock().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn serve_one(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, handler: &Handler, stop: &AtomicBool) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+    let Some(request) = read_request(&mut stream) else {
+        return;
+    };
+    let reply = handler(&request);
+    seen.lock().unwrap().push(request);
+    match reply {
+        Reply::Silence => {
+            // Holds the connection open, answering nothing, until the server is dropped.
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        Reply::Answer {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!("HTTP/1.1 {status} Whatever\r\n");
+            for (n, v) in headers {
+                head.push_str(&format!("{n}: {v}\r\n"));
+            }
+            head.push_str(&format!(
+                "content-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            ));
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+            let _ = stream.flush();
+        }
+    }
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let line = lines.next()?.to_string();
+    let mut parts = line.splitn(3, ' ');
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Seen {
+        line,
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+const LIST_OK: &str = r#"{"success":true,"message":"ok","data":[{"trunk_id":"ST_elsewhere01","trunk_name":"Elsewhere"}]}"#;
+const CREATE_OK: &str = r#"{"success":true,"message":"ok","data":{"trunk_id":"ST_elsewhere01"}}"#;
+
+fn client_for(base: &str, scheme: AuthScheme) -> ApiClient {
+    let mut cfg: ClientConfig = config(base, Some(KEY));
+    cfg.auth_scheme = scheme;
+    ApiClient::new(cfg).expect("client")
+}
+
+// ---- 1. Redirects to another origin ---------------------------------------------------
+
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    List,
+    Create,
+}
+
+async fn call(api: &ApiClient, what: Call) -> Result<String, ApiError> {
+    match what {
+        Call::List => api
+            .list()
+            .await
+            .map(|l| format!("{} trunks", l.trunks.len())),
+        Call::Create => api.create(&twilio_example()).await,
+    }
+}
+
+/// A 301/302/307/308 to another port: nothing reaches the other server (no key, no Bearer, no
+/// create body), and the error names where the server tried to send the request and which
+/// base_url to set.
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_not_followed() {
+    for status in [301, 302, 307, 308] {
+        for what in [Call::List, Call::Create] {
+            for scheme in [AuthScheme::XApiKey, AuthScheme::Bearer] {
+                let elsewhere = Server::start(|req| match req.method.as_str() {
+                    "POST" => answer(200, CREATE_OK),
+                    _ => answer(200, LIST_OK),
+                });
+                let target = elsewhere.port();
+                let origin = Server::start(move |req| {
+                    redirect(
+                        status,
+                        &format!("http://127.0.0.1:{target}/api{}", req.target),
+                    )
+                });
+                let api = client_for(&origin.base_url(), scheme);
+                let result = within(call(&api, what)).await;
+                let case = format!("{status} {what:?} {scheme:?}");
+                assert_eq!(origin.seen().len(), 1, "{case}: {:?}", origin.seen());
+                assert_eq!(
+                    elsewhere.accepted(),
+                    0,
+                    "{case}: the other origin was contacted: {:?}",
+                    elsewhere.seen()
+                );
+                let err = result.expect_err(&case);
+                let text = common::assert_readable(&err, &[KEY, "your_auth_token_here"]);
+                let path = match what {
+                    Call::List => "/sip/list",
+                    Call::Create => "/sip/create-outbound-trunk",
+                };
+                let moved_to = format!("http://127.0.0.1:{target}/api{path}");
+                assert!(text.contains(&moved_to), "{case}: {text}");
+                let base = format!("base_url = \"http://127.0.0.1:{target}/api\"");
+                assert!(text.contains(&base), "{case}: {text}");
+                assert!(text.contains("another origin"), "{case}: {text}");
+            }
+        }
+    }
+}
+
+/// Another scheme on the same host and port is another origin too, and a query in the
+/// Location is not shown.
+#[tokio::test]
+async fn a_redirect_to_https_on_the_same_port_is_not_followed() {
+    let port = Arc::new(Mutex::new(0u16));
+    let p = port.clone();
+    let origin = Server::start(move |req| {
+        let port = *p.lock().unwrap();
+        redirect(
+            301,
+            &format!("https://127.0.0.1:{port}{}?token=tok-77", req.target),
+        )
+    });
+    *port.lock().unwrap() = origin.port();
+    let api = client_for(&origin.base_url(), AuthScheme::XApiKey);
+    let err = within(api.list()).await.expect_err("not followed");
+    let text = common::assert_readable(&err, &[KEY, "tok-77"]);
+    assert!(
+        text.contains(&format!("https://127.0.0.1:{}/sip/list", origin.port())),
+        "{text}"
+    );
+    assert_eq!(origin.seen().len(), 1, "{:?}", origin.seen());
+}
+
+/// A redirect on the same origin (`/sip/list` to `/sip/list/`) is followed, with the key; a
+/// 307 keeps the create's method and body.
+#[tokio::test]
+async fn a_redirect_on_the_same_origin_is_followed() {
+    let origin = Server::start(|req| match req.target.as_str() {
+        "/sip/list" => redirect(301, "/sip/list/"),
+        "/sip/list/" => answer(200, LIST_OK),
+        "/sip/create-outbound-trunk" => redirect(307, "/sip/create-outbound-trunk/"),
+        _ => answer(200, CREATE_OK),
+    });
+    let api = client_for(&origin.base_url(), AuthScheme::XApiKey);
+    let list = within(api.list()).await.expect("followed");
+    assert_eq!(list.trunks.len(), 1);
+    let id = within(api.create(&twilio_example()))
+        .await
+        .expect("followed");
+    assert_eq!(id, "ST_elsewhere01");
+    let seen = origin.seen();
+    let targets: Vec<&str> = seen.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/sip/list",
+            "/sip/list/",
+            "/sip/create-outbound-trunk",
+            "/sip/create-outbound-trunk/"
+        ]
+    );
+    assert!(
+        seen.iter().all(|s| s.header("x-api-key") == Some(KEY)),
+        "{seen:?}"
+    );
+    assert_eq!(seen[3].method, "POST");
+    assert_eq!(seen[3].body, seen[2].body);
+}
+
+/// A same-origin hop first, then another origin: still stopped.
+#[tokio::test]
+async fn a_same_origin_hop_then_another_origin_is_stopped() {
+    let elsewhere = Server::start(|_| answer(200, LIST_OK));
+    let target = elsewhere.port();
+    let origin = Server::start(move |req| match req.target.as_str() {
+        "/sip/list" => redirect(308, "/sip/list/"),
+        _ => redirect(302, &format!("http://127.0.0.1:{target}/sip/list")),
+    });
+    let api = client_for(&origin.base_url(), AuthScheme::XApiKey);
+    let err = within(api.list()).await.expect_err("stopped");
+    assert_eq!(elsewhere.accepted(), 0);
+    let text = common::assert_readable(&err, &[KEY]);
+    assert!(
+        text.contains(&format!("base_url = \"http://127.0.0.1:{target}\"")),
+        "{text}"
+    );
+}
