@@ -418,3 +418,39 @@ async fn a_same_origin_hop_then_another_origin_is_stopped() {
         "{text}"
     );
 }
+
+// ---- 2. Trunk ids are one path segment, byte for byte ----------------------------------
+
+/// A TAB, CR or LF in an id used to be dropped by the URL library (`ST_a<TAB>b` went out as
+/// `ST_ab`, another trunk). Every byte that is not unreserved is percent-encoded.
+#[tokio::test]
+async fn deactivate_sends_every_byte_of_the_id() {
+    let server = Server::start(|_| answer(404, r#"{"detail":"Trunk not found"}"#));
+    let api = client_for(&format!("{}/api/", server.base_url()), AuthScheme::XApiKey);
+    let cases = [
+        ("ST_a\tb", "ST_a%09b"),
+        ("ST_a\rb", "ST_a%0Db"),
+        ("ST_a\nb", "ST_a%0Ab"),
+        ("ST_a b", "ST_a%20b"),
+        ("\tST_ab", "%09ST_ab"),
+        ("ST_ab\n", "ST_ab%0A"),
+        ("ST_a%09b", "ST_a%2509b"),
+        ("a+b&c=d;e,f", "a%2Bb%26c%3Dd%3Be%2Cf"),
+        ("a/b\\c", "a%2Fb%5Cc"),
+        ("../x?y#z", "..%2Fx%3Fy%23z"),
+        ("ST_é", "ST_%C3%A9"),
+        ("Az09-._~", "Az09-._~"),
+    ];
+    for (id, sent) in cases {
+        let err = within(api.deactivate(id)).await.expect_err(id);
+        assert!(matches!(err, ApiError::NotFound { .. }), "{id:?}: {err:?}");
+        let seen = server.seen();
+        let last = seen.last().expect("a request");
+        assert_eq!(
+            last.line,
+            format!("DELETE /api/sip/deactivate/{sent} HTTP/1.1"),
+            "{id:?}"
+        );
+    }
+    assert_eq!(server.seen().len(), cases.len());
+}

@@ -121,7 +121,7 @@ impl ApiClient {
     /// answer that says there is none (404, not JSON), settles the question for the session;
     /// a passing failure (a 502 from a proxy, a 401, a cut connection) does not.
     async fn read_openapi(&self) -> Result<Reading, ApiError> {
-        let url = self.url(&["openapi.json"]);
+        let url = self.url("/openapi.json", None);
         let resp = match self.http.get(url.clone()).send().await {
             Ok(r) => r,
             // Named by the base URL: the user never asked for /openapi.json.
@@ -178,7 +178,7 @@ impl ApiClient {
 
     /// `GET /sip/list`.
     pub async fn list(&self) -> Result<TrunkList, ApiError> {
-        let url = self.url(&["sip", "list"]);
+        let url = self.url("/sip/list", None);
         let body = self
             .send(Method::GET, url, None, self.cfg.list_body_cap)
             .await?;
@@ -202,7 +202,7 @@ impl ApiClient {
             }
         }
         .map_err(|e| ApiError::NotSent(format!("cannot encode the request: {e}")))?;
-        let url = self.url(&["sip", "create-outbound-trunk"]);
+        let url = self.url("/sip/create-outbound-trunk", None);
         let answer = self
             .send(Method::POST, url, Some(body), self.cfg.body_cap)
             .await
@@ -216,7 +216,7 @@ impl ApiClient {
         if matches!(trunk_id.trim(), "" | "." | "..") {
             return Err(ApiError::NotSent(format!("{trunk_id:?} is not a trunk id")));
         }
-        let url = self.url(&["sip", "deactivate", trunk_id]);
+        let url = self.url("/sip/deactivate/", Some(trunk_id));
         let answer = self
             .send(Method::DELETE, url, None, self.cfg.body_cap)
             .await?;
@@ -225,12 +225,17 @@ impl ApiClient {
         refused_with_200(&value).map_or(Ok(()), Err)
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            // Segments are percent-encoded here, so an odd trunk_id cannot change the path.
-            path.pop_if_empty().extend(segments);
+    /// `route` (a fixed path of the API) under the base URL's path, then `id` as one
+    /// segment, every byte of it that is not unreserved percent-encoded: the URL parser
+    /// drops TAB, CR and LF, so `ST_a<TAB>b` would otherwise name the trunk `ST_ab`.
+    fn url(&self, route: &str, id: Option<&str>) -> Url {
+        let mut path = self.base.path().trim_end_matches('/').to_string();
+        path.push_str(route);
+        if let Some(id) = id {
+            path.push_str(&encode_segment(id));
         }
+        let mut url = self.base.clone();
+        url.set_path(&path);
         url
     }
 
@@ -455,6 +460,23 @@ impl ApiClient {
             },
         }
     }
+}
+
+/// Percent-encodes every byte that is not unreserved (RFC 3986: ALPHA DIGIT - . _ ~), so
+/// the server receives exactly these bytes as one path segment.
+pub(crate) fn encode_segment(segment: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
 }
 
 /// Follows a redirect only within the origin (scheme, host and port) of the request: the key
@@ -779,6 +801,17 @@ mod tests {
         assert_eq!(parsed.message.as_deref(), Some("JSON decode error"));
         let ours = r#"{"success":false,"message":"Invalid input","data":{"errors":[{"field":"trunk_name","message":"required"}]}}"#;
         assert_eq!(fields(ours), [("trunk_name".into(), "required".into())]);
+    }
+
+    #[test]
+    fn segments_keep_only_unreserved_bytes_as_they_are() {
+        assert_eq!(encode_segment("Az09-._~"), "Az09-._~");
+        assert_eq!(encode_segment("ST_a\tb\r\n"), "ST_a%09b%0D%0A");
+        assert_eq!(
+            encode_segment("%/?#[]@!$&'()*+,;= "),
+            "%25%2F%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%20"
+        );
+        assert_eq!(encode_segment("é\u{7f}\u{0}"), "%C3%A9%7F%00");
     }
 
     #[test]
