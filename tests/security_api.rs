@@ -454,3 +454,93 @@ async fn deactivate_sends_every_byte_of_the_id() {
     }
     assert_eq!(server.seen().len(), cases.len());
 }
+
+// ---- 3. URLs are shown without userinfo or query ---------------------------------------
+
+const URL_SECRETS: [&str; 4] = ["ops-user", "pw-in-url-31", "tok-in-query-5", "frag-tok-8"];
+
+fn with_userinfo(addr: SocketAddr) -> String {
+    format!("http://ops-user:pw-in-url-31@{addr}/api?token=tok-in-query-5#frag-tok-8")
+}
+
+/// Every error that names a URL names it without user, password, query or fragment.
+#[tokio::test]
+async fn errors_name_urls_without_userinfo_or_query() {
+    // Nothing listens: a connect error names the URL.
+    let refused = common::refused_addr().await;
+    let api = ApiClient::new(config(&with_userinfo(refused), Some(KEY))).expect("client");
+    let err = within(api.list()).await.expect_err("refused");
+    assert!(matches!(err, ApiError::Connect { .. }), "{err:?}");
+    let text = common::assert_readable(&err, &URL_SECRETS);
+    assert!(
+        text.contains(&format!("http://{refused}/api/sip/list")),
+        "{text}"
+    );
+
+    // A server that never answers: the timeout names the URL.
+    let silent = Server::start(|_| Reply::Silence);
+    let mut cfg = config(&with_userinfo(silent.addr), Some(KEY));
+    cfg.timeout = Duration::from_millis(300);
+    let err = within(ApiClient::new(cfg).expect("client").list())
+        .await
+        .expect_err("timeout");
+    assert!(matches!(err, ApiError::Timeout { .. }), "{err:?}");
+    let text = common::assert_readable(&err, &URL_SECRETS);
+    assert!(
+        text.contains(&format!("http://{}/api/sip/list", silent.addr)),
+        "{text}"
+    );
+
+    // A redirect to a Location that carries userinfo and a query.
+    let elsewhere = Server::start(|_| answer(200, LIST_OK));
+    let target = with_userinfo(elsewhere.addr);
+    let origin = Server::start(move |_| redirect(302, &target));
+    let api = client_for(&origin.base_url(), AuthScheme::XApiKey);
+    let err = within(api.list()).await.expect_err("not followed");
+    let text = common::assert_readable(&err, &URL_SECRETS);
+    assert!(
+        text.contains(&format!("http://{}/api", elsewhere.addr)),
+        "{text}"
+    );
+    assert_eq!(elsewhere.accepted(), 0);
+}
+
+/// A base URL that does not parse is still shown without what looks like a password.
+#[test]
+fn a_base_url_that_is_refused_is_shown_without_its_password() {
+    for base in [
+        "http://ops-user:pw-in-url-31@127.0.0.1:99999/api?token=tok-in-query-5",
+        "ftp://ops-user:pw-in-url-31@127.0.0.1/api?token=tok-in-query-5",
+        "ops-user:pw-in-url-31@127.0.0.1/api?token=tok-in-query-5",
+    ] {
+        let err = ApiClient::new(config(base, Some(KEY))).expect_err(base);
+        assert!(matches!(err, ApiError::NotSent(_)), "{err:?}");
+        let text = common::assert_readable(&err, &URL_SECRETS);
+        assert!(text.contains("127.0.0.1"), "{text}");
+    }
+}
+
+#[test]
+fn shown_url_is_the_one_way_to_show_a_url() {
+    use trunktui::api::client::shown_url;
+    for (raw, shown) in [
+        (
+            "http://admin:TopSecret@127.0.0.1:8000/api?key=abc#frag",
+            "http://127.0.0.1:8000/api",
+        ),
+        ("https://admin@example.com/", "https://example.com/"),
+        ("https://:pw@example.com", "https://example.com/"),
+        ("http://a%40b:p%3Aw@example.com/x", "http://example.com/x"),
+        (" http://example.com/x?q ", "http://example.com/x"),
+        // Not URLs: the same parts dropped from the text.
+        (
+            "http://admin:TopSecret@host:99999/api?k=v",
+            "http://host:99999/api",
+        ),
+        ("admin:TopSecret@host/api#x", "host/api"),
+        ("http://admin:Top@Secret@host/", "http://host/"),
+        ("not a url", "not a url"),
+    ] {
+        assert_eq!(shown_url(raw), shown, "{raw}");
+    }
+}

@@ -333,13 +333,13 @@ impl ApiClient {
             None => format!("the server answered {code}, a redirect without a usable Location"),
             Some(target) if target.origin() == resp.url().origin() => format!(
                 "the server answered {code}, a redirect to {} that is not followed",
-                strip_query(&target)
+                shown_url(target.as_str())
             ),
             Some(target) => format!(
                 "the server redirected the request to {}, another origin (scheme, host or port); \
                  it was not followed, so neither the API key nor the request went there. \
                  If the API has moved there, set base_url = \"{}\"",
-                strip_query(&target),
+                shown_url(target.as_str()),
                 self.moved_base(requested, &target)
             ),
         };
@@ -363,11 +363,11 @@ impl ApiClient {
         };
         base.set_path(&path);
         base.set_fragment(None);
-        strip_query(&base).trim_end_matches('/').to_string()
+        shown_url(base.as_str()).trim_end_matches('/').to_string()
     }
 
     fn transport_error(&self, url: &Url, e: &reqwest::Error) -> ApiError {
-        let shown = strip_query(url);
+        let shown = shown_url(url.as_str());
         if e.is_timeout() {
             ApiError::Timeout {
                 url: shown,
@@ -525,29 +525,40 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>,
 }
 
 fn parse_base_url(base: &str) -> Result<Url, ApiError> {
-    let url = Url::parse(base.trim())
-        .map_err(|e| ApiError::NotSent(format!("base URL {base:?} is not a URL ({e})")))?;
+    let url = Url::parse(base.trim()).map_err(|e| {
+        ApiError::NotSent(format!("base URL {:?} is not a URL ({e})", shown_url(base)))
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base() {
         return Err(ApiError::NotSent(format!(
-            "base URL {base:?} must be http:// or https:// with a host"
+            "base URL {:?} must be http:// or https:// with a host",
+            shown_url(base)
         )));
     }
     Ok(url)
 }
 
-fn strip_query(url: &Url) -> String {
-    let mut u = url.clone();
-    u.set_query(None);
-    let _ = u.set_password(None);
-    u.to_string()
-}
-
-/// A URL as it may be shown or logged: no password, no query (either may hold a secret).
+/// A URL as it may be shown or logged: no user, no password, no query and no fragment (any
+/// of them may hold a secret). The one function that shows a URL: errors, warnings and logs
+/// all go through it. Text that does not parse as a URL loses the same parts by their shape.
 pub fn shown_url(raw: &str) -> String {
-    match Url::parse(raw.trim()) {
-        Ok(url) => strip_query(&url),
-        // Not a URL: shown as given, which holds nothing a parser could find.
-        Err(_) => raw.to_string(),
+    let raw = raw.trim();
+    if let Ok(mut url) = Url::parse(raw)
+        && url.has_host()
+    {
+        url.set_query(None);
+        url.set_fragment(None);
+        // Both fail only for URLs without a host, which this branch excludes.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return url.to_string();
+    }
+    let text: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let end = text[start..].find('/').map_or(text.len(), |i| start + i);
+    match text[start..end].rfind('@') {
+        Some(at) => format!("{}{}", &text[..start], &text[start + at + 1..]),
+        None => text.to_string(),
     }
 }
 
@@ -818,8 +829,16 @@ mod tests {
     fn shown_urls_lose_passwords_and_queries() {
         assert_eq!(
             shown_url("http://admin:TopSecret@127.0.0.1:8000/api?key=abc"),
-            "http://admin@127.0.0.1:8000/api"
+            "http://127.0.0.1:8000/api"
         );
+        assert_eq!(
+            shown_url("https://ops@h.example/p#t"),
+            "https://h.example/p"
+        );
+        // Text that is no URL loses the same parts by their shape.
+        assert_eq!(shown_url("http://u:pw@h:99999/p?q"), "http://h:99999/p");
+        assert_eq!(shown_url("u:pw@h/p\x1b[2J"), "h/p[2J");
+        assert_eq!(shown_url("no@url here/x@y"), "url here/x@y");
     }
 
     #[test]
