@@ -544,3 +544,238 @@ fn shown_url_is_the_one_way_to_show_a_url() {
         assert_eq!(shown_url(raw), shown, "{raw}");
     }
 }
+
+// ---- 4. Secrets are scrubbed from the raw text, before it is collapsed or cut ----------
+
+/// A key and a password with runs of spaces and a TAB inside: collapsing whitespace first
+/// used to turn them into text the scrubber no longer recognised.
+const ECHO_KEY: &str = "Kq7#  Zv9\tWm2!Xp4  Ry8";
+const ECHO_PASSWORD: &str = "Lt5%  Bn3\tHc6&Jd2  Wf9";
+
+/// Every run of 4 characters of the secret, as sent and whitespace-collapsed.
+fn fragments(secret: &str) -> Vec<String> {
+    let collapsed = secret.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = Vec::new();
+    for form in [secret.to_string(), collapsed] {
+        let chars: Vec<char> = form.chars().collect();
+        out.extend(chars.windows(4).map(|w| w.iter().collect::<String>()));
+    }
+    out
+}
+
+fn leaks(err: &ApiError, secrets: &[&str]) -> Vec<String> {
+    let shown = format!("{err}\n{err:?}");
+    secrets
+        .iter()
+        .flat_map(|s| fragments(s))
+        .filter(|f| shown.contains(f.as_str()))
+        .collect()
+}
+
+struct Echo {
+    name: &'static str,
+    status: u16,
+    content_type: &'static str,
+    /// `{S}` becomes what the server read: the key, and on a create the password too.
+    template: String,
+    calls: &'static [Call],
+}
+
+fn echo(
+    name: &'static str,
+    status: u16,
+    content_type: &'static str,
+    template: impl Into<String>,
+    calls: &'static [Call],
+) -> Echo {
+    Echo {
+        name,
+        status,
+        content_type,
+        template: template.into(),
+        calls,
+    }
+}
+
+const BOTH: &[Call] = &[Call::List, Call::Create];
+
+fn echo_cases() -> Vec<Echo> {
+    // Puts the secret across the 160-character excerpt's cut.
+    let pad = "a".repeat(150);
+    vec![
+        echo(
+            "401 detail",
+            401,
+            "json",
+            r#"{"detail":"Invalid API key: {S}"}"#,
+            BOTH,
+        ),
+        echo(
+            "403 envelope message",
+            403,
+            "json",
+            r#"{"success":false,"message":"denied for {S}","data":{}}"#,
+            BOTH,
+        ),
+        echo("400 detail", 400, "json", r#"{"detail":"bad {S}"}"#, BOTH),
+        echo(
+            "422 msg",
+            422,
+            "json",
+            r#"{"detail":[{"loc":["body","trunk_name"],"msg":"bad {S}","input":"x"}]}"#,
+            BOTH,
+        ),
+        echo(
+            "422 loc",
+            422,
+            "json",
+            r#"{"detail":[{"loc":["body","{S}"],"msg":"bad"}]}"#,
+            BOTH,
+        ),
+        echo(
+            "422 general msg",
+            422,
+            "json",
+            r#"{"detail":[{"msg":"general {S}"}]}"#,
+            BOTH,
+        ),
+        echo(
+            "400 detail.msg",
+            400,
+            "json",
+            r#"{"detail":{"msg":"bad {S}"}}"#,
+            BOTH,
+        ),
+        echo(
+            "400 detail.message",
+            400,
+            "json",
+            r#"{"detail":{"message":"bad {S}"}}"#,
+            BOTH,
+        ),
+        echo(
+            "422 data.errors",
+            422,
+            "json",
+            r#"{"success":false,"message":"x","data":{"errors":[{"field":"{S}","message":"bad {S}"}]}}"#,
+            BOTH,
+        ),
+        echo(
+            "404 detail",
+            404,
+            "json",
+            r#"{"detail":"no trunk for {S}"}"#,
+            BOTH,
+        ),
+        echo(
+            "500 message",
+            500,
+            "json",
+            r#"{"success":false,"message":"failed for {S}","data":{}}"#,
+            BOTH,
+        ),
+        echo(
+            "502 html title",
+            502,
+            "html",
+            "<html><head><title>Bad gateway for {S}</title></head><body>x</body></html>",
+            BOTH,
+        ),
+        echo(
+            "502 html cut",
+            502,
+            "html",
+            format!("<html><body><h1>{pad} {{S}} and more words</h1></body></html>"),
+            BOTH,
+        ),
+        echo(
+            "503 text cut",
+            503,
+            "text",
+            format!("{pad} {{S}} and more words"),
+            BOTH,
+        ),
+        echo("418 text", 418, "text", "teapot {S}", BOTH),
+        echo(
+            "502 after 64 KiB of spaces",
+            502,
+            "text",
+            format!("{}{{S}}", " ".repeat(65_530)),
+            BOTH,
+        ),
+        echo("200 not JSON", 200, "text", "not json {S}", BOTH),
+        echo(
+            "200 list data is a string",
+            200,
+            "json",
+            r#"{"success":true,"message":"x","data":"{S}"}"#,
+            &[Call::List],
+        ),
+        echo(
+            "200 success false",
+            200,
+            "json",
+            r#"{"success":false,"message":"refused {S}","data":{}}"#,
+            &[Call::Create],
+        ),
+    ]
+}
+
+/// A server that echoes the key (and on a create the password) into each field that is
+/// shown: no fragment of either reaches the error's Display or Debug, and the rest of the
+/// message still does (`***` in its place).
+#[tokio::test]
+async fn echoed_secrets_are_scrubbed_before_the_text_is_collapsed_or_cut() {
+    let mut failures = Vec::new();
+    for case in echo_cases() {
+        let template = case.template.clone();
+        let json = case.content_type == "json";
+        let (status, content_type) = (case.status, case.content_type);
+        let server = Server::start(move |req| {
+            let key = req.header("x-api-key").unwrap_or_default().to_string();
+            let said = match req.method.as_str() {
+                "POST" => {
+                    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+                    format!("{key} / {}", body["trunk_auth_password"].as_str().unwrap())
+                }
+                _ => key,
+            };
+            let said = if json {
+                let quoted = serde_json::to_string(&said).unwrap();
+                quoted[1..quoted.len() - 1].to_string()
+            } else {
+                said
+            };
+            Reply::Answer {
+                status,
+                headers: vec![("content-type".into(), format!("application/{content_type}"))],
+                body: template.replace("{S}", &said).into_bytes(),
+            }
+        });
+        for &what in case.calls {
+            let mut cfg = config(&server.base_url(), Some(ECHO_KEY));
+            cfg.auth_scheme = AuthScheme::XApiKey;
+            let api = ApiClient::new(cfg).expect("client");
+            let mut trunk = twilio_example();
+            trunk.trunk_auth_password = ECHO_PASSWORD.into();
+            let result = match what {
+                Call::List => within(api.list()).await.map(|_| String::new()),
+                Call::Create => within(api.create(&trunk)).await,
+            };
+            let Err(err) = result else {
+                failures.push(format!("{} {what:?}: not an error", case.name));
+                continue;
+            };
+            let leaked = leaks(&err, &[ECHO_KEY, ECHO_PASSWORD]);
+            if !leaked.is_empty() {
+                failures.push(format!("{} {what:?}: {leaked:?} in {err}", case.name));
+            } else if !err.to_string().contains("***") {
+                failures.push(format!(
+                    "{} {what:?}: the message was lost: {err}",
+                    case.name
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

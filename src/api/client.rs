@@ -2,6 +2,7 @@
 
 use super::discovery::{self, Negotiated, OPENAPI_CAP, Source};
 use super::error::{ApiError, FieldError};
+use super::scrub::Scrubber;
 use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList, decode_list};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
@@ -14,6 +15,8 @@ use tokio::sync::OnceCell;
 pub const LIST_BODY_CAP: usize = 32 * 1024 * 1024;
 pub const BODY_CAP: usize = 1024 * 1024;
 const EXCERPT_CHARS: usize = 160;
+/// How much of a body an excerpt is taken from.
+const EXCERPT_WINDOW: usize = 64 * 1024;
 /// Same-origin redirects followed in a row before giving up (reqwest's default limit).
 const MAX_REDIRECTS: usize = 10;
 
@@ -179,10 +182,11 @@ impl ApiClient {
     /// `GET /sip/list`.
     pub async fn list(&self) -> Result<TrunkList, ApiError> {
         let url = self.url("/sip/list", None);
+        let scrub = self.scrubber(None);
         let body = self
-            .send(Method::GET, url, None, self.cfg.list_body_cap)
+            .send(Method::GET, url, None, self.cfg.list_body_cap, &scrub)
             .await?;
-        decode_list(&body).map_err(|e| bad_json(&body, &e))
+        decode_list(&body).map_err(|e| bad_json(&body, &e, &scrub).scrubbed_by(&scrub))
     }
 
     /// `POST /sip/create-outbound-trunk`; returns the new trunk_id. The body is sent in the
@@ -203,11 +207,11 @@ impl ApiClient {
         }
         .map_err(|e| ApiError::NotSent(format!("cannot encode the request: {e}")))?;
         let url = self.url("/sip/create-outbound-trunk", None);
+        let scrub = self.scrubber(trunk.secret());
         let answer = self
-            .send(Method::POST, url, Some(body), self.cfg.body_cap)
-            .await
-            .map_err(|e| e.scrubbed(trunk.secret().into_iter()))?;
-        trunk_id_of(&answer)
+            .send(Method::POST, url, Some(body), self.cfg.body_cap, &scrub)
+            .await?;
+        trunk_id_of(&answer, &scrub).map_err(|e| e.scrubbed_by(&scrub))
     }
 
     /// `DELETE /sip/deactivate/{trunk_id}`.
@@ -217,12 +221,14 @@ impl ApiClient {
             return Err(ApiError::NotSent(format!("{trunk_id:?} is not a trunk id")));
         }
         let url = self.url("/sip/deactivate/", Some(trunk_id));
+        let scrub = self.scrubber(None);
         let answer = self
-            .send(Method::DELETE, url, None, self.cfg.body_cap)
+            .send(Method::DELETE, url, None, self.cfg.body_cap, &scrub)
             .await?;
         // A success envelope is all we need; an unreadable 200 is still reported.
-        let value: Value = serde_json::from_slice(&answer).map_err(|e| bad_json(&answer, &e))?;
-        refused_with_200(&value).map_or(Ok(()), Err)
+        let value: Value = serde_json::from_slice(&answer)
+            .map_err(|e| bad_json(&answer, &e, &scrub).scrubbed_by(&scrub))?;
+        refused_with_200(&value, &scrub).map_or(Ok(()), |e| Err(e.scrubbed_by(&scrub)))
     }
 
     /// `route` (a fixed path of the API) under the base URL's path, then `id` as one
@@ -239,19 +245,25 @@ impl ApiClient {
         url
     }
 
-    /// One request; every error it returns has the API key scrubbed out of it, whatever the
-    /// server echoed.
+    /// The secrets of a request: the API key, and the password a create carries.
+    fn scrubber(&self, password: Option<&str>) -> Scrubber {
+        let key = self.cfg.api_key.as_ref().map(ApiKey::expose);
+        Scrubber::new(key.into_iter().chain(password))
+    }
+
+    /// One request. A server's text is scrubbed of `scrub`'s secrets as it is read, and
+    /// every error is scrubbed once more as a whole, whatever the server echoed.
     async fn send(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
         cap: usize,
+        scrub: &Scrubber,
     ) -> Result<Vec<u8>, ApiError> {
-        let key = self.cfg.api_key.as_ref().map(|k| k.expose().to_string());
-        self.send_unscrubbed(method, url, body, cap)
+        self.send_unscrubbed(method, url, body, cap, scrub)
             .await
-            .map_err(|e| e.scrubbed(key.as_deref().into_iter()))
+            .map_err(|e| e.scrubbed_by(scrub))
     }
 
     async fn send_unscrubbed(
@@ -260,6 +272,7 @@ impl ApiClient {
         url: Url,
         body: Option<Vec<u8>>,
         cap: usize,
+        scrub: &Scrubber,
     ) -> Result<Vec<u8>, ApiError> {
         let negotiated = self.negotiate().await?;
         let mut req = self.http.request(method, url.clone());
@@ -316,7 +329,7 @@ impl ApiClient {
         if status.is_success() {
             Ok(buf)
         } else {
-            Err(self.status_error(status, &headers, &buf, &negotiated))
+            Err(self.status_error(status, &headers, &buf, &negotiated, scrub))
         }
     }
 
@@ -392,9 +405,10 @@ impl ApiClient {
         headers: &HeaderMap,
         body: &[u8],
         negotiated: &Negotiated,
+        scrub: &Scrubber,
     ) -> ApiError {
         let code = status.as_u16();
-        let parsed = parse_error_body(body);
+        let parsed = parse_error_body_scrubbed(body, scrub);
         match code {
             401 | 403 => {
                 let mut detail = parsed.message;
@@ -452,11 +466,15 @@ impl ApiClient {
             },
             500..=599 => ApiError::Server {
                 status: code,
-                excerpt: parsed.message.unwrap_or_else(|| body_summary(status, body)),
+                excerpt: parsed
+                    .message
+                    .unwrap_or_else(|| body_summary(status, body, scrub)),
             },
             _ => ApiError::Unexpected {
                 status: Some(code),
-                detail: parsed.message.unwrap_or_else(|| body_summary(status, body)),
+                detail: parsed
+                    .message
+                    .unwrap_or_else(|| body_summary(status, body, scrub)),
             },
         }
     }
@@ -581,9 +599,9 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(body, &e))?;
-    if let Some(e) = refused_with_200(&value) {
+fn trunk_id_of(body: &[u8], scrub: &Scrubber) -> Result<String, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(body, &e, scrub))?;
+    if let Some(e) = refused_with_200(&value, scrub) {
         return Err(e);
     }
     match value.pointer("/data/trunk_id") {
@@ -597,7 +615,7 @@ fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
 }
 
 /// Some servers answer 200 with `"success": false`: that is a refusal, not a success.
-fn refused_with_200(value: &Value) -> Option<ApiError> {
+fn refused_with_200(value: &Value, scrub: &Scrubber) -> Option<ApiError> {
     (value.get("success") == Some(&Value::Bool(false))).then(|| ApiError::Unexpected {
         status: Some(200),
         detail: format!(
@@ -605,21 +623,25 @@ fn refused_with_200(value: &Value) -> Option<ApiError> {
             value
                 .get("message")
                 .and_then(Value::as_str)
-                .map(clean)
+                .map(|m| shown_text(m, scrub))
                 .unwrap_or_else(|| "no message".into())
         ),
     })
 }
 
-fn bad_json(body: &[u8], e: &serde_json::Error) -> ApiError {
+fn bad_json(body: &[u8], e: &serde_json::Error, scrub: &Scrubber) -> ApiError {
     let detail = if body.iter().all(u8::is_ascii_whitespace) {
         "the body is empty where JSON was expected".to_string()
     } else if e.is_eof() {
         format!("the JSON ends early (truncated at {} bytes)", body.len())
     } else if e.is_syntax() {
-        format!("the body is not JSON: \"{}\"", excerpt(body))
+        format!("the body is not JSON: \"{}\"", excerpt(body, scrub))
     } else {
-        format!("the JSON is not the API's shape ({e})")
+        // A decoder's message quotes the value it did not expect, which may be a secret.
+        format!(
+            "the JSON is not the API's shape ({})",
+            shown_text(&e.to_string(), scrub)
+        )
     };
     ApiError::Unexpected {
         status: Some(200),
@@ -636,34 +658,47 @@ pub struct ErrorBody {
 
 /// Reads an error body of any shape; public so the fuzzer can reach it.
 pub fn parse_error_body(body: &[u8]) -> ErrorBody {
+    parse_error_body_scrubbed(body, &Scrubber::default())
+}
+
+/// A server's string as it may be shown: scrubbed of the secrets first, on the raw text,
+/// then put on one line. In the other order a secret holding two spaces or a TAB would be
+/// collapsed into a form the scrubber does not know.
+fn shown_text(raw: &str, scrub: &Scrubber) -> String {
+    clean(&scrub.scrub(raw))
+}
+
+/// `parse_error_body`, with every string taken from the body scrubbed before it is cleaned.
+pub(crate) fn parse_error_body_scrubbed(body: &[u8], scrub: &Scrubber) -> ErrorBody {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return ErrorBody::default();
     };
+    let text = |s: &str| shown_text(s, scrub);
     let mut out = ErrorBody::default();
     let mut general = Vec::new();
     match value.get("detail") {
-        Some(Value::String(s)) => out.message = Some(clean(s)),
-        Some(Value::Array(items)) => collect_errors(items, &mut out.fields, &mut general),
+        Some(Value::String(s)) => out.message = Some(text(s)),
+        Some(Value::Array(items)) => collect_errors(items, &mut out.fields, &mut general, scrub),
         // An object is read only for its message: dumping it could show an `input` echo.
         Some(Value::Object(o)) => {
             out.message = o
                 .get("msg")
                 .or_else(|| o.get("message"))
                 .and_then(Value::as_str)
-                .map(clean)
+                .map(text)
         }
         _ => {}
     }
     if let Some(Value::String(m)) = value.get("message") {
         // The envelope's message repeats every field error; keep it only when nothing better is known.
         if out.fields.is_empty() && out.message.is_none() {
-            out.message = Some(clean(m));
+            out.message = Some(text(m));
         }
     }
     if let Some(Value::Array(items)) = value.pointer("/data/errors") {
         out.fields.clear();
         general.clear();
-        collect_errors(items, &mut out.fields, &mut general);
+        collect_errors(items, &mut out.fields, &mut general, scrub);
         if !out.fields.is_empty() || !general.is_empty() {
             out.message = None;
         }
@@ -680,17 +715,22 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
 
 /// Reads `{"loc": [...], "msg": ...}` (FastAPI) and `{"field": ..., "message": ...}` entries.
 /// `input` is never read: it can echo the password.
-fn collect_errors(items: &[Value], fields: &mut Vec<FieldError>, general: &mut Vec<String>) {
+fn collect_errors(
+    items: &[Value],
+    fields: &mut Vec<FieldError>,
+    general: &mut Vec<String>,
+    scrub: &Scrubber,
+) {
     for item in items {
         let msg = item
             .get("msg")
             .or_else(|| item.get("message"))
             .and_then(Value::as_str)
-            .map(clean)
+            .map(|m| shown_text(m, scrub))
             .unwrap_or_else(|| "invalid".into());
         let field = match (item.get("loc"), item.get("field")) {
-            (Some(Value::Array(loc)), _) => field_of_loc(loc),
-            (_, Some(Value::String(f))) => Some(clean(f)),
+            (Some(Value::Array(loc)), _) => field_of_loc(loc, scrub),
+            (_, Some(Value::String(f))) => Some(shown_text(f, scrub)),
             _ => None,
         };
         match field {
@@ -702,7 +742,7 @@ fn collect_errors(items: &[Value], fields: &mut Vec<FieldError>, general: &mut V
 
 /// `["body", "trunk_name"]` is `trunk_name`; `["body", "trunk_config", "address"]` is
 /// `trunk_config.address`; `["body"]` or `["body", 15]` (a JSON position) name no field.
-fn field_of_loc(loc: &[Value]) -> Option<String> {
+fn field_of_loc(loc: &[Value], scrub: &Scrubber) -> Option<String> {
     let mut parts = loc.iter().peekable();
     if parts.peek().and_then(|v| v.as_str()) == Some("body") {
         parts.next();
@@ -710,7 +750,7 @@ fn field_of_loc(loc: &[Value]) -> Option<String> {
     let mut names = Vec::new();
     for (i, part) in parts.enumerate() {
         match part {
-            Value::String(s) => names.push(clean(s)),
+            Value::String(s) => names.push(shown_text(s, scrub)),
             // An index inside a named list (trunk_numbers.1) belongs to that list.
             Value::Number(_) if i > 0 => {}
             _ => return None,
@@ -721,7 +761,7 @@ fn field_of_loc(loc: &[Value]) -> Option<String> {
 
 /// What to say of an error body that holds no message: a JSON body is never shown (it may
 /// echo the request, password included), only the status's reason; text or HTML is excerpted.
-fn body_summary(status: StatusCode, body: &[u8]) -> String {
+fn body_summary(status: StatusCode, body: &[u8], scrub: &Scrubber) -> String {
     let reason = || {
         status
             .canonical_reason()
@@ -731,19 +771,29 @@ fn body_summary(status: StatusCode, body: &[u8]) -> String {
     if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
         return format!("{} (its JSON body has no message)", reason());
     }
-    let text = excerpt(body);
+    let text = excerpt(body, scrub);
     if text.is_empty() { reason() } else { text }
 }
 
-/// A short, single-line excerpt of a body for a message: tags of an HTML page dropped (its
-/// title kept when it has one), control characters removed, whitespace collapsed.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+/// A short, single-line excerpt of a body for a message: the secrets scrubbed from the raw
+/// text first, then tags of an HTML page dropped (its title kept when it has one), control
+/// characters removed, whitespace collapsed, and the result cut.
+pub(crate) fn excerpt(body: &[u8], scrub: &Scrubber) -> String {
+    // Read past the window by the longest secret, so one across its end is whole when it is
+    // scrubbed; the window is cut only after.
+    let read = &body[..body.len().min(EXCERPT_WINDOW + scrub.longest())];
+    let raw = String::from_utf8_lossy(read);
+    let scrubbed = scrub.scrub(&raw);
+    let mut end = scrubbed.len().min(EXCERPT_WINDOW);
+    while !scrubbed.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &scrubbed[..end];
     let lower = text.to_ascii_lowercase();
     let source: String = match (lower.find("<title>"), lower.find("</title>")) {
         (Some(a), Some(b)) if b > a => text[a + 7..b].to_string(),
-        _ if lower.contains('<') => strip_tags(&text),
-        _ => text.into_owned(),
+        _ if lower.contains('<') => strip_tags(text),
+        _ => text.to_string(),
     };
     let mut out = clean(&source);
     if out.chars().count() > EXCERPT_CHARS {
@@ -844,9 +894,9 @@ mod tests {
     #[test]
     fn html_pages_become_their_title() {
         let html = b"<html><head><title>502 Bad Gateway</title></head><body>\x1b[31m</body></html>";
-        assert_eq!(excerpt(html), "502 Bad Gateway");
+        assert_eq!(excerpt(html, &Scrubber::default()), "502 Bad Gateway");
         assert_eq!(
-            excerpt(b"oops\x1b]52;c;AAAA\x07\nmore"),
+            excerpt(b"oops\x1b]52;c;AAAA\x07\nmore", &Scrubber::default()),
             "oops ]52;c;AAAA more"
         );
     }
