@@ -779,3 +779,152 @@ async fn echoed_secrets_are_scrubbed_before_the_text_is_collapsed_or_cut() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ---- 11. A list body costs a few times its size at most --------------------------------
+
+use trunktui::api::types::decode_list;
+
+/// About the largest list body the client reads (its cap is 32 MiB).
+const BODY_BYTES: usize = 30 * 1024 * 1024;
+/// Smaller bodies for the other shapes, to save time: the bound is a ratio to the size.
+const SMALLER_BODY_BYTES: usize = 12 * 1024 * 1024;
+
+/// A list answer of about `size` bytes whose `data` repeats `entry`.
+fn list_of(entry: &str, size: usize) -> (Vec<u8>, usize) {
+    let head = br#"{"success":true,"message":"SIP trunks retrieved successfully","data":["#;
+    let mut body = Vec::with_capacity(size + entry.len() + 16);
+    body.extend_from_slice(head);
+    let mut n = 0;
+    while body.len() + entry.len() + 3 < size {
+        if n > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(entry.as_bytes());
+        n += 1;
+    }
+    body.extend_from_slice(b"]}");
+    (body, n)
+}
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Entries that are skipped (not objects, or objects without an id) cost nothing to decode.
+#[test]
+fn skipped_entries_cost_nothing() {
+    for entry in ["[]", "\"\"", "{}", "null", r#"{"trunk_name":"no id"}"#] {
+        let size = if entry == "[]" {
+            BODY_BYTES
+        } else {
+            SMALLER_BODY_BYTES
+        };
+        let (body, n) = list_of(entry, size);
+        let (result, peak) =
+            peak_during(|| decode_list(&body).map(|l| (l.trunks.len(), l.skipped)));
+        eprintln!("{entry}: {n} entries, peak {:.1} MiB", mib(peak));
+        assert_eq!(result.expect(entry), (0, n), "{entry}");
+        assert!(
+            peak < 4 * body.len(),
+            "{entry}: decoding {:.1} MiB took {:.1} MiB",
+            mib(body.len()),
+            mib(peak)
+        );
+    }
+}
+
+/// Entries that would each cost far more than their bytes (tiny trunks, thousands of
+/// numbers) are refused with a clear message, without taking the memory first.
+#[test]
+fn dense_lists_are_refused_before_they_take_the_memory() {
+    let many_numbers = format!(
+        r#"{{"trunk_id":"ST_x","trunk_numbers":[{}]}}"#,
+        vec!["1"; 9000].join(",")
+    );
+    let cases = [
+        r#"{"trunk_id":"1"}"#.to_string(),
+        r#"{"trunk_id":1,"trunk_numbers":"2"}"#.to_string(),
+        many_numbers,
+    ];
+    for entry in cases {
+        let (body, _) = list_of(&entry, SMALLER_BODY_BYTES);
+        let (result, peak) = peak_during(|| decode_list(&body).map(|l| l.trunks.len()));
+        let name = &entry[..entry.len().min(40)];
+        eprintln!(
+            "{name}: peak {:.1} MiB, {:?}",
+            mib(peak),
+            result.as_ref().map_err(|e| e.to_string())
+        );
+        let err = result.expect_err(name).to_string();
+        assert!(err.contains("refused"), "{name}: {err}");
+        assert!(
+            peak < 5 * body.len(),
+            "{name}: decoding {:.1} MiB took {:.1} MiB",
+            mib(body.len()),
+            mib(peak)
+        );
+    }
+    // One trunk with millions of numbers.
+    let mut body = br#"{"data":[{"trunk_id":"ST_x","trunk_numbers":["#.to_vec();
+    body.extend(std::iter::repeat_n(b"1,".as_slice(), BODY_BYTES / 2).flatten());
+    body.extend_from_slice(b"1]}]}");
+    let (result, peak) = peak_during(|| decode_list(&body).map(|l| l.trunks.len()));
+    let err = result.expect_err("millions of numbers").to_string();
+    assert!(err.contains("numbers") && err.contains("refused"), "{err}");
+    assert!(peak < 4 * body.len(), "took {:.1} MiB", mib(peak));
+}
+
+/// The shapes real servers send still decode at the sizes the body cap allows.
+#[test]
+fn large_real_lists_still_decode() {
+    let full = r#"{"trunk_id":"ST_HGRENHm5XfYm","trunk_name":"Twilio Production","trunk_address":"example.pstn.twilio.com","trunk_numbers":["+15550100000"],"trunk_type":"twilio","trunk_created_at":"2026-11-26T03:25:11.739310"}"#;
+    let lean = r#"{"trunk_id":"ST_vvz1opgNMjpP","trunk_name":"Twilio Production"}"#;
+    let creator = r#"{"trunk_id":"ST_vvz1opgNMjpP","trunk_name":"Twilio Production","trunk_created_by_email":"user1@example.com"}"#;
+    for entry in [full, lean, creator] {
+        let (body, n) = list_of(entry, SMALLER_BODY_BYTES);
+        let (result, peak) =
+            peak_during(|| decode_list(&body).map(|l| (l.trunks.len(), l.skipped)));
+        eprintln!("{:.40}: {n} trunks, peak {:.1} MiB", entry, mib(peak));
+        assert_eq!(result.expect(entry), (n, 0));
+    }
+}
+
+/// End to end: `list` over loopback of a 30 MB body of empty entries, reading included.
+#[tokio::test]
+async fn a_list_of_empty_entries_costs_a_few_times_its_size() {
+    let (body, n) = list_of("[]", BODY_BYTES);
+    let size = body.len();
+    let body = Arc::new(body);
+    let served = body.clone();
+    let server = Server::start(move |_| Reply::Answer {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: served.to_vec(),
+    });
+    drop(body);
+    let api = client_for(&server.base_url(), AuthScheme::XApiKey);
+    let start = HELD.with(Cell::get);
+    PEAK.with(|p| p.set(start));
+    let list = within(api.list()).await.expect("list");
+    let peak = (PEAK.with(Cell::get) - start).max(0) as usize;
+    eprintln!("list of {n} empty entries: peak {:.1} MiB", mib(peak));
+    assert_eq!((list.trunks.len(), list.skipped), (0, n));
+    assert!(
+        peak < 4 * size,
+        "reading and decoding {:.1} MiB took {:.1} MiB",
+        mib(size),
+        mib(peak)
+    );
+
+    // A dense list is refused with a message a person can act on.
+    let (dense, _) = list_of(r#"{"trunk_id":"1"}"#, BODY_BYTES);
+    let server = Server::start(move |_| Reply::Answer {
+        status: 200,
+        headers: vec![],
+        body: dense.clone(),
+    });
+    let api = client_for(&server.base_url(), AuthScheme::XApiKey);
+    let err = within(api.list()).await.expect_err("refused");
+    let text = common::assert_readable(&err, &[KEY]);
+    assert!(text.contains("refused"), "{text}");
+}

@@ -2,8 +2,9 @@
 
 use super::discovery::{self, Negotiated, OPENAPI_CAP, Source};
 use super::error::{ApiError, FieldError};
+use super::listing::{ListError, decode_list};
 use super::scrub::Scrubber;
-use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList, decode_list};
+use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
@@ -186,7 +187,13 @@ impl ApiClient {
         let body = self
             .send(Method::GET, url, None, self.cfg.list_body_cap, &scrub)
             .await?;
-        decode_list(&body).map_err(|e| bad_json(&body, &e, &scrub).scrubbed_by(&scrub))
+        decode_list(&body).map_err(|e| match e {
+            ListError::Json(e) => bad_json(&body, &e, &scrub).scrubbed_by(&scrub),
+            ListError::TooLarge(why) => ApiError::Unexpected {
+                status: Some(200),
+                detail: why,
+            },
+        })
     }
 
     /// `POST /sip/create-outbound-trunk`; returns the new trunk_id. The body is sent in the
