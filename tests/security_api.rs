@@ -14,7 +14,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use trunktui::api::{ApiClient, ApiError, AuthScheme, ClientConfig};
+use trunktui::api::{ApiClient, ApiError, AuthScheme, ClientConfig, Source};
 
 // ---- Counting allocator ---------------------------------------------------------------
 
@@ -107,6 +107,8 @@ enum Reply {
     },
     /// Read the request, then never answer.
     Silence,
+    /// Write these bytes (a head and part of a body), then nothing more.
+    Stall(Vec<u8>),
 }
 
 fn answer(status: u16, body: impl Into<Vec<u8>>) -> Reply {
@@ -196,7 +198,11 @@ fn serve_one(mut stream: TcpStream, seen: &Mutex<Vec<Seen>>, handler: &Handler, 
     let reply = handler(&request);
     seen.lock().unwrap().push(request);
     match reply {
-        Reply::Silence => {
+        Reply::Silence | Reply::Stall(_) => {
+            if let Reply::Stall(part) = &reply {
+                let _ = stream.write_all(part);
+                let _ = stream.flush();
+            }
             // Holds the connection open, answering nothing, until the server is dropped.
             while !stop.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(50));
@@ -927,4 +933,66 @@ async fn a_list_of_empty_entries_costs_a_few_times_its_size() {
     let err = within(api.list()).await.expect_err("refused");
     let text = common::assert_readable(&err, &[KEY]);
     assert!(text.contains("refused"), "{text}");
+}
+
+// ---- Issue 9: discovery that never answers ----------------------------------------------
+
+/// `/openapi.json` never answers, `/sip/list` does: under the default `auto` settings the
+/// list still goes ahead, on the document's defaults, and the fallback names discovery.
+#[tokio::test]
+async fn an_openapi_json_that_never_answers_does_not_break_the_list() {
+    for (timeout, limit) in [
+        (Duration::from_secs(1), "1s"),
+        (Duration::from_secs(8), "3s"),
+    ] {
+        let server = Server::start(|req| match req.target.as_str() {
+            "/openapi.json" => Reply::Silence,
+            _ => answer(200, LIST_OK),
+        });
+        let stalled = Server::start(|req| match req.target.as_str() {
+            "/openapi.json" => Reply::Stall(
+                b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"openapi\":".to_vec(),
+            ),
+            _ => answer(200, LIST_OK),
+        });
+        let mut cfg = config(&stalled.base_url(), Some(KEY));
+        cfg.auth_scheme = AuthScheme::Auto;
+        cfg.api_revision = None;
+        cfg.timeout = timeout;
+        let api = ApiClient::new(cfg).expect("client");
+        within(api.list())
+            .await
+            .expect("the list goes ahead past a stalled document");
+        let n = within(api.negotiate()).await.expect("a fallback");
+        assert!(
+            matches!(&n.source, Source::Fallback(why) if why.contains("discovery")),
+            "{n:?}"
+        );
+
+        let mut cfg = config(&server.base_url(), Some(KEY));
+        cfg.auth_scheme = AuthScheme::Auto;
+        cfg.api_revision = None;
+        cfg.timeout = timeout;
+        let api = ApiClient::new(cfg).expect("client");
+        let list = within(api.list()).await.expect("the list goes ahead");
+        assert_eq!(list.trunks.len(), 1);
+        let n = within(api.negotiate()).await.expect("a fallback");
+        let Source::Fallback(why) = &n.source else {
+            panic!("expected a fallback: {n:?}");
+        };
+        assert!(
+            why.contains("discovery") && why.contains("/openapi.json"),
+            "{why}"
+        );
+        assert!(why.contains(limit), "{limit} not in {why}");
+        assert!(n.to_string().contains("discovery"), "{n}");
+        let seen = server.seen();
+        let targets: Vec<&str> = seen.iter().map(|s| s.target.as_str()).collect();
+        assert_eq!(targets, ["/openapi.json", "/sip/list"]);
+        assert_eq!(seen[1].header("x-api-key"), Some(KEY));
+        // Settled for the session: the next request does not wait for it again.
+        within(api.list()).await.expect("list");
+        assert_eq!(server.seen().len(), 3);
+        assert_eq!(server.seen()[2].target, "/sip/list");
+    }
 }

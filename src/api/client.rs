@@ -18,6 +18,9 @@ pub const BODY_CAP: usize = 1024 * 1024;
 const EXCERPT_CHARS: usize = 160;
 /// How much of a body an excerpt is taken from.
 const EXCERPT_WINDOW: usize = 64 * 1024;
+/// Discovery waits at most this long (or the request timeout, if lower): a server whose
+/// `/openapi.json` never answers must not hold up every request behind it.
+pub const DISCOVERY_LIMIT: Duration = Duration::from_secs(3);
 /// Same-origin redirects followed in a row before giving up (reqwest's default limit).
 const MAX_REDIRECTS: usize = 10;
 
@@ -121,17 +124,27 @@ impl ApiClient {
         }
     }
 
-    /// `GET /openapi.json`. Err when the server could not be reached. A document, or an
-    /// answer that says there is none (404, not JSON), settles the question for the session;
-    /// a passing failure (a 502 from a proxy, a 401, a cut connection) does not.
+    /// `GET /openapi.json`, within its own short limit. Err when the server could not be
+    /// reached. A document, or an answer that says there is none (404, not JSON, no answer
+    /// in time), settles the question for the session; a passing failure (a 502 from a
+    /// proxy, a 401, a cut connection) does not.
     async fn read_openapi(&self) -> Result<Reading, ApiError> {
         let url = self.url("/openapi.json", None);
-        let resp = match self.http.get(url.clone()).send().await {
+        let limit = DISCOVERY_LIMIT.min(self.cfg.timeout);
+        // Settled: waiting for it on every request would slow each one by the limit.
+        let silent = || {
+            Reading::Settled(Err(format!(
+                "discovery gave up: /openapi.json did not answer within {}s",
+                limit.as_secs_f32()
+            )))
+        };
+        let resp = match self.http.get(url.clone()).timeout(limit).send().await {
             Ok(r) => r,
             // Named by the base URL: the user never asked for /openapi.json.
-            Err(e) if e.is_connect() || e.is_timeout() => {
+            Err(e) if e.is_connect() => {
                 return Err(self.transport_error(&self.base, &e));
             }
+            Err(e) if e.is_timeout() => return Ok(silent()),
             Err(e) => {
                 return Ok(Reading::Passing(format!(
                     "/openapi.json failed: {}",
@@ -165,9 +178,7 @@ impl ApiClient {
                     human_size(OPENAPI_CAP)
                 ))));
             }
-            Err(Capped::Failed(e)) if e.is_timeout() => {
-                return Err(self.transport_error(&self.base, &e));
-            }
+            Err(Capped::Failed(e)) if e.is_timeout() => return Ok(silent()),
             Err(Capped::Failed(_)) => {
                 return Ok(Reading::Passing("/openapi.json was cut off".into()));
             }
