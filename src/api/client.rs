@@ -3,6 +3,7 @@
 use super::discovery::{self, Negotiated, OPENAPI_CAP, Source};
 use super::error::{ApiError, FieldError};
 use super::listing::{ListError, decode_list};
+use super::routes::{self, OPENAPI};
 use super::scrub::Scrubber;
 use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, WWW_AUTHENTICATE};
@@ -129,12 +130,12 @@ impl ApiClient {
     /// in time), settles the question for the session; a passing failure (a 502 from a
     /// proxy, a 401, a cut connection) does not.
     async fn read_openapi(&self) -> Result<Reading, ApiError> {
-        let url = self.url("/openapi.json", None);
+        let url = self.url(routes::OPENAPI, None);
         let limit = DISCOVERY_LIMIT.min(self.cfg.timeout);
         // Settled: waiting for it on every request would slow each one by the limit.
         let silent = || {
             Reading::Settled(Err(format!(
-                "discovery gave up: /openapi.json did not answer within {}s",
+                "discovery gave up: {OPENAPI} did not answer within {}s",
                 limit.as_secs_f32()
             )))
         };
@@ -147,7 +148,7 @@ impl ApiClient {
             Err(e) if e.is_timeout() => return Ok(silent()),
             Err(e) => {
                 return Ok(Reading::Passing(format!(
-                    "/openapi.json failed: {}",
+                    "{OPENAPI} failed: {}",
                     root_cause(&e)
                 )));
             }
@@ -156,11 +157,11 @@ impl ApiClient {
         if !status.is_success() {
             let why = if status.is_redirection() {
                 format!(
-                    "/openapi.json answered {}, a redirect to another origin, which is not followed",
+                    "{OPENAPI} answered {}, a redirect to another origin, which is not followed",
                     status.as_u16()
                 )
             } else {
-                format!("/openapi.json answered {}", status.as_u16())
+                format!("{OPENAPI} answered {}", status.as_u16())
             };
             let passing =
                 status.is_server_error() || matches!(status.as_u16(), 401 | 403 | 408 | 429);
@@ -174,26 +175,26 @@ impl ApiClient {
             Ok(body) => body,
             Err(Capped::TooLarge) => {
                 return Ok(Reading::Settled(Err(format!(
-                    "/openapi.json is larger than {}",
+                    "{OPENAPI} is larger than {}",
                     human_size(OPENAPI_CAP)
                 ))));
             }
             Err(Capped::Failed(e)) if e.is_timeout() => return Ok(silent()),
             Err(Capped::Failed(_)) => {
-                return Ok(Reading::Passing("/openapi.json was cut off".into()));
+                return Ok(Reading::Passing(format!("{OPENAPI} was cut off")));
             }
         };
         Ok(Reading::Settled(
             match serde_json::from_slice::<Value>(&body) {
                 Ok(doc) => Ok(discovery::describe(&doc)),
-                Err(_) => Err("/openapi.json is not JSON".into()),
+                Err(_) => Err(format!("{OPENAPI} is not JSON")),
             },
         ))
     }
 
     /// `GET /sip/list`.
     pub async fn list(&self) -> Result<TrunkList, ApiError> {
-        let url = self.url("/sip/list", None);
+        let url = self.url(routes::LIST, None);
         let scrub = self.scrubber(None);
         let body = self
             .send(Method::GET, url, None, self.cfg.list_body_cap, &scrub)
@@ -224,7 +225,7 @@ impl ApiClient {
             }
         }
         .map_err(|e| ApiError::NotSent(format!("cannot encode the request: {e}")))?;
-        let url = self.url("/sip/create-outbound-trunk", None);
+        let url = self.url(routes::CREATE, None);
         let scrub = self.scrubber(trunk.secret());
         let answer = self
             .send(Method::POST, url, Some(body), self.cfg.body_cap, &scrub)
@@ -238,7 +239,7 @@ impl ApiClient {
         if matches!(trunk_id.trim(), "" | "." | "..") {
             return Err(ApiError::NotSent(format!("{trunk_id:?} is not a trunk id")));
         }
-        let url = self.url("/sip/deactivate/", Some(trunk_id));
+        let url = self.url(routes::DEACTIVATE, Some(trunk_id));
         let scrub = self.scrubber(None);
         let answer = self
             .send(Method::DELETE, url, None, self.cfg.body_cap, &scrub)
