@@ -996,3 +996,28 @@ async fn an_openapi_json_that_never_answers_does_not_break_the_list() {
         assert_eq!(server.seen()[2].target, "/sip/list");
     }
 }
+
+/// Same-origin redirects are followed ten in a row, not more.
+#[tokio::test]
+async fn same_origin_redirects_are_followed_ten_in_a_row() {
+    for (hops, ok) in [(10, true), (11, false)] {
+        let server = Server::start(move |req| {
+            let at: usize = match req.target.strip_prefix("/hop/") {
+                Some(n) => n.parse().unwrap(),
+                None => 0,
+            };
+            if at < hops {
+                redirect(302, &format!("/hop/{}", at + 1))
+            } else {
+                answer(200, LIST_OK)
+            }
+        });
+        let api = client_for(&server.base_url(), AuthScheme::XApiKey);
+        let result = within(api.list()).await;
+        assert_eq!(result.is_ok(), ok, "{hops} hops: {result:?}");
+        if let Err(err) = result {
+            let text = common::assert_readable(&err, &[KEY]);
+            assert!(text.contains("more than 10 redirects"), "{text}");
+        }
+    }
+}

@@ -389,12 +389,7 @@ impl ApiClient {
             .strip_prefix(self.base.path().trim_end_matches('/'))
             .unwrap_or(requested.path());
         let mut base = target.clone();
-        let path = match target.path().strip_suffix(route) {
-            Some(prefix) if !route.is_empty() => prefix.to_string(),
-            _ => String::new(),
-        };
-        base.set_path(&path);
-        base.set_fragment(None);
+        base.set_path(target.path().strip_suffix(route).unwrap_or_default());
         shown_url(base.as_str()).trim_end_matches('/').to_string()
     }
 
@@ -565,7 +560,8 @@ fn parse_base_url(base: &str) -> Result<Url, ApiError> {
     let url = Url::parse(base.trim()).map_err(|e| {
         ApiError::NotSent(format!("base URL {:?} is not a URL ({e})", shown_url(base)))
     })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base() {
+    // The parser gives every http(s) URL a host, so the scheme is all there is to check.
+    if !matches!(url.scheme(), "http" | "https") {
         return Err(ApiError::NotSent(format!(
             "base URL {:?} must be http:// or https:// with a host",
             shown_url(base)
@@ -908,6 +904,47 @@ mod tests {
         assert_eq!(shown_url("http://u:pw@h:99999/p?q"), "http://h:99999/p");
         assert_eq!(shown_url("u:pw@h/p\x1b[2J"), "h/p[2J");
         assert_eq!(shown_url("no@url here/x@y"), "url here/x@y");
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_at_its_length_and_its_window() {
+        let none = Scrubber::default();
+        let exact = "x".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(exact.as_bytes(), &none), exact);
+        let cut = excerpt(format!("{exact}y").as_bytes(), &none);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS);
+        assert!(cut.ends_with("x…"), "{cut}");
+        // A character across the window's end is left out, never split.
+        let mut body = " ".repeat(EXCERPT_WINDOW - 1).into_bytes();
+        body.extend_from_slice("étail".as_bytes());
+        assert_eq!(excerpt(&body, &none), "");
+        // Tags in the wrong order, and a `>` outside a tag.
+        assert_eq!(excerpt(b"</title>x<title>", &none), "x");
+        assert_eq!(excerpt(b"<p>a > b</p>", &none), "a > b");
+    }
+
+    #[test]
+    fn messages_and_fields_come_from_the_right_places() {
+        let both = parse_error_body(br#"{"detail":"from detail","message":"from envelope"}"#);
+        assert_eq!(both.message.as_deref(), Some("from detail"));
+        let no_errors =
+            parse_error_body(br#"{"success":false,"message":"kept","data":{"errors":[]}}"#);
+        assert_eq!(no_errors.message.as_deref(), Some("kept"));
+        // A JSON position first names no field, whatever follows it.
+        let position =
+            parse_error_body(br#"{"detail":[{"loc":["body",3,"trunk_name"],"msg":"m"}]}"#);
+        assert!(position.fields.is_empty(), "{position:?}");
+        assert_eq!(position.message.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn sizes_are_named_in_their_unit() {
+        assert_eq!(human_size(100), "100 bytes");
+        assert_eq!(human_size(1024), "1 KiB");
+        assert_eq!(human_size(64 * 1024), "64 KiB");
+        assert_eq!(human_size(1024 * 1024), "1 MiB");
+        assert_eq!(human_size(LIST_BODY_CAP), "32 MiB");
+        assert_eq!(human_size(BODY_CAP), "1 MiB");
     }
 
     #[test]
