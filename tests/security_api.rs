@@ -1021,3 +1021,26 @@ async fn same_origin_redirects_are_followed_ten_in_a_row() {
         }
     }
 }
+
+/// Discovery is not sent elsewhere either: a `/openapi.json` redirected to another origin
+/// falls back to the defaults, and the list still goes to the configured server.
+#[tokio::test]
+async fn a_redirected_openapi_json_is_not_followed() {
+    let elsewhere = Server::start(|_| answer(200, "{}"));
+    let target = elsewhere.port();
+    let origin = Server::start(move |req| match req.target.as_str() {
+        "/openapi.json" => redirect(308, &format!("http://127.0.0.1:{target}/openapi.json")),
+        _ => answer(200, LIST_OK),
+    });
+    let mut cfg = config(&origin.base_url(), Some(KEY));
+    cfg.auth_scheme = AuthScheme::Auto;
+    cfg.api_revision = None;
+    let api = ApiClient::new(cfg).expect("client");
+    within(api.list()).await.expect("list");
+    let n = within(api.negotiate()).await.expect("a fallback");
+    assert!(
+        matches!(&n.source, Source::Fallback(why) if why.contains("another origin")),
+        "{n:?}"
+    );
+    assert_eq!(elsewhere.accepted(), 0);
+}
