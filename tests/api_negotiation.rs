@@ -268,3 +268,20 @@ async fn a_passing_failure_is_not_remembered() {
     within(api.negotiate()).await.unwrap();
     assert_eq!(responder.request().await.target, "/openapi.json");
 }
+
+#[tokio::test]
+async fn a_document_cut_off_falls_back_and_is_asked_for_again() {
+    let doc = r#"{"openapi":"3.1.0","paths":{}}"#;
+    let answer = Answer::new(200, doc).content_length(doc.len() + 50);
+    let mut responder = Responder::start(answer).await;
+    let api = client(&responder.base_url(), AuthScheme::Auto, None);
+    let n = within(api.negotiate()).await.expect("a fallback");
+    assert!(
+        matches!(&n.source, Source::Fallback(why) if why.contains("cut off")),
+        "{n:?}"
+    );
+    assert_eq!(responder.request().await.target, "/openapi.json");
+    // A cut connection may pass: the next call asks again.
+    within(api.negotiate()).await.unwrap();
+    assert_eq!(responder.request().await.target, "/openapi.json");
+}

@@ -818,3 +818,49 @@ async fn a_422_about_the_auth_header_is_an_auth_error() {
     let text = assert_readable(&err, &[KEY]);
     assert!(text.contains("header.x-api-key: Field required"), "{text}");
 }
+
+#[tokio::test]
+async fn a_413_says_the_request_is_too_large_and_a_bare_400_gives_no_reason() {
+    let (result, _) = create_with(Answer::new(413, Vec::new()), keep).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, ApiError::Invalid { status: 413, message: Some(m), .. } if m.contains("larger than the server accepts")),
+        "{err:?}"
+    );
+    let (result, _) = create_with(Answer::json(400, "{}"), keep).await;
+    let err = result.unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::Invalid {
+            status: 400,
+            message: None,
+            fields: Vec::new()
+        }
+    );
+    let text = assert_readable(&err, &[KEY]);
+    assert!(text.contains("the server gave no reason"), "{text}");
+}
+
+#[tokio::test]
+async fn an_empty_trunk_id_is_no_trunk_id() {
+    let body = json!({"success": true, "message": "ok", "data": {"trunk_id": ""}}).to_string();
+    let (result, _) = create_with(Answer::json(200, body), keep).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, ApiError::Unexpected { detail, .. } if detail.contains("trunk_id")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_cap_is_read() {
+    let body = fixture("v1-create-ok").body;
+    let len = body.len();
+    let (result, _) = create_with(Answer::json(200, body.clone()), |c| c.body_cap = len).await;
+    assert_eq!(result.expect("at the cap"), "ST_HGRENHm5XfYm");
+    let (result, _) = create_with(Answer::json(200, body), |c| c.body_cap = len - 1).await;
+    assert!(
+        matches!(&result, Err(ApiError::Unexpected { detail, .. }) if detail.contains("larger than")),
+        "{result:?}"
+    );
+}

@@ -2,8 +2,11 @@
 
 use super::discovery::{self, Negotiated, OPENAPI_CAP, Source};
 use super::error::{ApiError, FieldError};
-use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList, decode_list};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use super::listing::{ListError, decode_list};
+use super::routes::{self, OPENAPI};
+use super::scrub::Scrubber;
+use super::types::{ApiKey, ApiRevision, AuthScheme, NewTrunk, TrunkList};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 use std::sync::Arc;
@@ -14,6 +17,13 @@ use tokio::sync::OnceCell;
 pub const LIST_BODY_CAP: usize = 32 * 1024 * 1024;
 pub const BODY_CAP: usize = 1024 * 1024;
 const EXCERPT_CHARS: usize = 160;
+/// How much of a body an excerpt is taken from.
+const EXCERPT_WINDOW: usize = 64 * 1024;
+/// Discovery waits at most this long (or the request timeout, if lower): a server whose
+/// `/openapi.json` never answers must not hold up every request behind it.
+pub const DISCOVERY_LIMIT: Duration = Duration::from_secs(3);
+/// Same-origin redirects followed in a row before giving up (reqwest's default limit).
+const MAX_REDIRECTS: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -70,6 +80,7 @@ impl ApiClient {
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
             .user_agent(concat!("trunktui/", env!("CARGO_PKG_VERSION")))
+            .redirect(redirect_policy())
             .build()
             .map_err(|e| ApiError::NotSent(format!("cannot build the HTTP client: {e}")))?;
         Ok(ApiClient {
@@ -114,27 +125,44 @@ impl ApiClient {
         }
     }
 
-    /// `GET /openapi.json`. Err when the server could not be reached. A document, or an
-    /// answer that says there is none (404, not JSON), settles the question for the session;
-    /// a passing failure (a 502 from a proxy, a 401, a cut connection) does not.
+    /// `GET /openapi.json`, within its own short limit. Err when the server could not be
+    /// reached. A document, or an answer that says there is none (404, not JSON, no answer
+    /// in time), settles the question for the session; a passing failure (a 502 from a
+    /// proxy, a 401, a cut connection) does not.
     async fn read_openapi(&self) -> Result<Reading, ApiError> {
-        let url = self.url(&["openapi.json"]);
-        let resp = match self.http.get(url.clone()).send().await {
+        let url = self.url(routes::OPENAPI, None);
+        let limit = DISCOVERY_LIMIT.min(self.cfg.timeout);
+        // Settled: waiting for it on every request would slow each one by the limit.
+        let silent = || {
+            Reading::Settled(Err(format!(
+                "discovery gave up: {OPENAPI} did not answer within {}s",
+                limit.as_secs_f32()
+            )))
+        };
+        let resp = match self.http.get(url.clone()).timeout(limit).send().await {
             Ok(r) => r,
             // Named by the base URL: the user never asked for /openapi.json.
-            Err(e) if e.is_connect() || e.is_timeout() => {
+            Err(e) if e.is_connect() => {
                 return Err(self.transport_error(&self.base, &e));
             }
+            Err(e) if e.is_timeout() => return Ok(silent()),
             Err(e) => {
                 return Ok(Reading::Passing(format!(
-                    "/openapi.json failed: {}",
+                    "{OPENAPI} failed: {}",
                     root_cause(&e)
                 )));
             }
         };
         let status = resp.status();
         if !status.is_success() {
-            let why = format!("/openapi.json answered {}", status.as_u16());
+            let why = if status.is_redirection() {
+                format!(
+                    "{OPENAPI} answered {}, a redirect to another origin, which is not followed",
+                    status.as_u16()
+                )
+            } else {
+                format!("{OPENAPI} answered {}", status.as_u16())
+            };
             let passing =
                 status.is_server_error() || matches!(status.as_u16(), 401 | 403 | 408 | 429);
             return Ok(if passing {
@@ -147,32 +175,37 @@ impl ApiClient {
             Ok(body) => body,
             Err(Capped::TooLarge) => {
                 return Ok(Reading::Settled(Err(format!(
-                    "/openapi.json is larger than {}",
+                    "{OPENAPI} is larger than {}",
                     human_size(OPENAPI_CAP)
                 ))));
             }
-            Err(Capped::Failed(e)) if e.is_timeout() => {
-                return Err(self.transport_error(&self.base, &e));
-            }
+            Err(Capped::Failed(e)) if e.is_timeout() => return Ok(silent()),
             Err(Capped::Failed(_)) => {
-                return Ok(Reading::Passing("/openapi.json was cut off".into()));
+                return Ok(Reading::Passing(format!("{OPENAPI} was cut off")));
             }
         };
         Ok(Reading::Settled(
             match serde_json::from_slice::<Value>(&body) {
                 Ok(doc) => Ok(discovery::describe(&doc)),
-                Err(_) => Err("/openapi.json is not JSON".into()),
+                Err(_) => Err(format!("{OPENAPI} is not JSON")),
             },
         ))
     }
 
     /// `GET /sip/list`.
     pub async fn list(&self) -> Result<TrunkList, ApiError> {
-        let url = self.url(&["sip", "list"]);
+        let url = self.url(routes::LIST, None);
+        let scrub = self.scrubber(None);
         let body = self
-            .send(Method::GET, url, None, self.cfg.list_body_cap)
+            .send(Method::GET, url, None, self.cfg.list_body_cap, &scrub)
             .await?;
-        decode_list(&body).map_err(|e| bad_json(&body, &e))
+        decode_list(&body).map_err(|e| match e {
+            ListError::Json(e) => bad_json(&body, &e, &scrub).scrubbed_by(&scrub),
+            ListError::TooLarge(why) => ApiError::Unexpected {
+                status: Some(200),
+                detail: why,
+            },
+        })
     }
 
     /// `POST /sip/create-outbound-trunk`; returns the new trunk_id. The body is sent in the
@@ -192,12 +225,12 @@ impl ApiClient {
             }
         }
         .map_err(|e| ApiError::NotSent(format!("cannot encode the request: {e}")))?;
-        let url = self.url(&["sip", "create-outbound-trunk"]);
+        let url = self.url(routes::CREATE, None);
+        let scrub = self.scrubber(trunk.secret());
         let answer = self
-            .send(Method::POST, url, Some(body), self.cfg.body_cap)
-            .await
-            .map_err(|e| e.scrubbed(trunk.secret().into_iter()))?;
-        trunk_id_of(&answer)
+            .send(Method::POST, url, Some(body), self.cfg.body_cap, &scrub)
+            .await?;
+        trunk_id_of(&answer, &scrub).map_err(|e| e.scrubbed_by(&scrub))
     }
 
     /// `DELETE /sip/deactivate/{trunk_id}`.
@@ -206,37 +239,50 @@ impl ApiClient {
         if matches!(trunk_id.trim(), "" | "." | "..") {
             return Err(ApiError::NotSent(format!("{trunk_id:?} is not a trunk id")));
         }
-        let url = self.url(&["sip", "deactivate", trunk_id]);
+        let url = self.url(routes::DEACTIVATE, Some(trunk_id));
+        let scrub = self.scrubber(None);
         let answer = self
-            .send(Method::DELETE, url, None, self.cfg.body_cap)
+            .send(Method::DELETE, url, None, self.cfg.body_cap, &scrub)
             .await?;
         // A success envelope is all we need; an unreadable 200 is still reported.
-        let value: Value = serde_json::from_slice(&answer).map_err(|e| bad_json(&answer, &e))?;
-        refused_with_200(&value).map_or(Ok(()), Err)
+        let value: Value = serde_json::from_slice(&answer)
+            .map_err(|e| bad_json(&answer, &e, &scrub).scrubbed_by(&scrub))?;
+        refused_with_200(&value, &scrub).map_or(Ok(()), |e| Err(e.scrubbed_by(&scrub)))
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            // Segments are percent-encoded here, so an odd trunk_id cannot change the path.
-            path.pop_if_empty().extend(segments);
+    /// `route` (a fixed path of the API) under the base URL's path, then `id` as one
+    /// segment, every byte of it that is not unreserved percent-encoded: the URL parser
+    /// drops TAB, CR and LF, so `ST_a<TAB>b` would otherwise name the trunk `ST_ab`.
+    fn url(&self, route: &str, id: Option<&str>) -> Url {
+        let mut path = self.base.path().trim_end_matches('/').to_string();
+        path.push_str(route);
+        if let Some(id) = id {
+            path.push_str(&encode_segment(id));
         }
+        let mut url = self.base.clone();
+        url.set_path(&path);
         url
     }
 
-    /// One request; every error it returns has the API key scrubbed out of it, whatever the
-    /// server echoed.
+    /// The secrets of a request: the API key, and the password a create carries.
+    fn scrubber(&self, password: Option<&str>) -> Scrubber {
+        let key = self.cfg.api_key.as_ref().map(ApiKey::expose);
+        Scrubber::new(key.into_iter().chain(password))
+    }
+
+    /// One request. A server's text is scrubbed of `scrub`'s secrets as it is read, and
+    /// every error is scrubbed once more as a whole, whatever the server echoed.
     async fn send(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
         cap: usize,
+        scrub: &Scrubber,
     ) -> Result<Vec<u8>, ApiError> {
-        let key = self.cfg.api_key.as_ref().map(|k| k.expose().to_string());
-        self.send_unscrubbed(method, url, body, cap)
+        self.send_unscrubbed(method, url, body, cap, scrub)
             .await
-            .map_err(|e| e.scrubbed(key.as_deref().into_iter()))
+            .map_err(|e| e.scrubbed_by(scrub))
     }
 
     async fn send_unscrubbed(
@@ -245,6 +291,7 @@ impl ApiClient {
         url: Url,
         body: Option<Vec<u8>>,
         cap: usize,
+        scrub: &Scrubber,
     ) -> Result<Vec<u8>, ApiError> {
         let negotiated = self.negotiate().await?;
         let mut req = self.http.request(method, url.clone());
@@ -272,6 +319,10 @@ impl ApiClient {
             .await
             .map_err(|e| self.transport_error(&url, &e))?;
         let status = resp.status();
+        if status.is_redirection() {
+            // Only a redirect to another origin is left unfollowed (see `redirect_policy`).
+            return Err(self.redirect_error(&url, &resp));
+        }
         let headers = resp.headers().clone();
         let buf = match read_capped(resp, cap).await {
             Ok(buf) => buf,
@@ -297,12 +348,53 @@ impl ApiClient {
         if status.is_success() {
             Ok(buf)
         } else {
-            Err(self.status_error(status, &headers, &buf, &negotiated))
+            Err(self.status_error(status, &headers, &buf, &negotiated, scrub))
         }
     }
 
+    /// A redirect that was not followed: where the server tried to send the request, and
+    /// the base_url that would go there directly if the move is legitimate.
+    fn redirect_error(&self, requested: &Url, resp: &reqwest::Response) -> ApiError {
+        let code = resp.status().as_u16();
+        let target = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|loc| resp.url().join(loc.trim()).ok());
+        let detail = match target {
+            None => format!("the server answered {code}, a redirect without a usable Location"),
+            Some(target) if target.origin() == resp.url().origin() => format!(
+                "the server answered {code}, a redirect to {} that is not followed",
+                shown_url(target.as_str())
+            ),
+            Some(target) => format!(
+                "the server redirected the request to {}, another origin (scheme, host or port); \
+                 it was not followed, so neither the API key nor the request went there. \
+                 If the API has moved there, set base_url = \"{}\"",
+                shown_url(target.as_str()),
+                self.moved_base(requested, &target)
+            ),
+        };
+        ApiError::Unexpected {
+            status: Some(code),
+            detail,
+        }
+    }
+
+    /// The base URL under which `target` is what `requested` was: the route stripped from
+    /// the end of its path, or just its origin when the path does not end in the route.
+    fn moved_base(&self, requested: &Url, target: &Url) -> String {
+        let route = requested
+            .path()
+            .strip_prefix(self.base.path().trim_end_matches('/'))
+            .unwrap_or(requested.path());
+        let mut base = target.clone();
+        base.set_path(target.path().strip_suffix(route).unwrap_or_default());
+        shown_url(base.as_str()).trim_end_matches('/').to_string()
+    }
+
     fn transport_error(&self, url: &Url, e: &reqwest::Error) -> ApiError {
-        let shown = strip_query(url);
+        let shown = shown_url(url.as_str());
         if e.is_timeout() {
             ApiError::Timeout {
                 url: shown,
@@ -327,9 +419,10 @@ impl ApiClient {
         headers: &HeaderMap,
         body: &[u8],
         negotiated: &Negotiated,
+        scrub: &Scrubber,
     ) -> ApiError {
         let code = status.as_u16();
-        let parsed = parse_error_body(body);
+        let parsed = parse_error_body_scrubbed(body, scrub);
         match code {
             401 | 403 => {
                 let mut detail = parsed.message;
@@ -387,14 +480,55 @@ impl ApiClient {
             },
             500..=599 => ApiError::Server {
                 status: code,
-                excerpt: parsed.message.unwrap_or_else(|| body_summary(status, body)),
+                excerpt: parsed
+                    .message
+                    .unwrap_or_else(|| body_summary(status, body, scrub)),
             },
             _ => ApiError::Unexpected {
                 status: Some(code),
-                detail: parsed.message.unwrap_or_else(|| body_summary(status, body)),
+                detail: parsed
+                    .message
+                    .unwrap_or_else(|| body_summary(status, body, scrub)),
             },
         }
     }
+}
+
+/// Percent-encodes every byte that is not unreserved (RFC 3986: ALPHA DIGIT - . _ ~), so
+/// the server receives exactly these bytes as one path segment.
+pub(crate) fn encode_segment(segment: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
+/// Follows a redirect only within the origin (scheme, host and port) of the request: the key
+/// travels in `x-api-key`, which reqwest's default policy keeps on a cross-origin hop, and a
+/// 307/308 would re-send a create, password included, to whoever the server names.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            // The 3xx answer comes back as the response; `redirect_error` words it.
+            attempt.stop()
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// What reading `/openapi.json` gave.
@@ -423,29 +557,41 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>,
 }
 
 fn parse_base_url(base: &str) -> Result<Url, ApiError> {
-    let url = Url::parse(base.trim())
-        .map_err(|e| ApiError::NotSent(format!("base URL {base:?} is not a URL ({e})")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.cannot_be_a_base() {
+    let url = Url::parse(base.trim()).map_err(|e| {
+        ApiError::NotSent(format!("base URL {:?} is not a URL ({e})", shown_url(base)))
+    })?;
+    // The parser gives every http(s) URL a host, so the scheme is all there is to check.
+    if !matches!(url.scheme(), "http" | "https") {
         return Err(ApiError::NotSent(format!(
-            "base URL {base:?} must be http:// or https:// with a host"
+            "base URL {:?} must be http:// or https:// with a host",
+            shown_url(base)
         )));
     }
     Ok(url)
 }
 
-fn strip_query(url: &Url) -> String {
-    let mut u = url.clone();
-    u.set_query(None);
-    let _ = u.set_password(None);
-    u.to_string()
-}
-
-/// A URL as it may be shown or logged: no password, no query (either may hold a secret).
+/// A URL as it may be shown or logged: no user, no password, no query and no fragment (any
+/// of them may hold a secret). The one function that shows a URL: errors, warnings and logs
+/// all go through it. Text that does not parse as a URL loses the same parts by their shape.
 pub fn shown_url(raw: &str) -> String {
-    match Url::parse(raw.trim()) {
-        Ok(url) => strip_query(&url),
-        // Not a URL: shown as given, which holds nothing a parser could find.
-        Err(_) => raw.to_string(),
+    let raw = raw.trim();
+    if let Ok(mut url) = Url::parse(raw)
+        && url.has_host()
+    {
+        url.set_query(None);
+        url.set_fragment(None);
+        // Both fail only for URLs without a host, which this branch excludes.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return url.to_string();
+    }
+    let text: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let end = text[start..].find('/').map_or(text.len(), |i| start + i);
+    match text[start..end].rfind('@') {
+        Some(at) => format!("{}{}", &text[..start], &text[start + at + 1..]),
+        None => text.to_string(),
     }
 }
 
@@ -468,9 +614,9 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(body, &e))?;
-    if let Some(e) = refused_with_200(&value) {
+fn trunk_id_of(body: &[u8], scrub: &Scrubber) -> Result<String, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(body, &e, scrub))?;
+    if let Some(e) = refused_with_200(&value, scrub) {
         return Err(e);
     }
     match value.pointer("/data/trunk_id") {
@@ -484,7 +630,7 @@ fn trunk_id_of(body: &[u8]) -> Result<String, ApiError> {
 }
 
 /// Some servers answer 200 with `"success": false`: that is a refusal, not a success.
-fn refused_with_200(value: &Value) -> Option<ApiError> {
+fn refused_with_200(value: &Value, scrub: &Scrubber) -> Option<ApiError> {
     (value.get("success") == Some(&Value::Bool(false))).then(|| ApiError::Unexpected {
         status: Some(200),
         detail: format!(
@@ -492,21 +638,25 @@ fn refused_with_200(value: &Value) -> Option<ApiError> {
             value
                 .get("message")
                 .and_then(Value::as_str)
-                .map(clean)
+                .map(|m| shown_text(m, scrub))
                 .unwrap_or_else(|| "no message".into())
         ),
     })
 }
 
-fn bad_json(body: &[u8], e: &serde_json::Error) -> ApiError {
+fn bad_json(body: &[u8], e: &serde_json::Error, scrub: &Scrubber) -> ApiError {
     let detail = if body.iter().all(u8::is_ascii_whitespace) {
         "the body is empty where JSON was expected".to_string()
     } else if e.is_eof() {
         format!("the JSON ends early (truncated at {} bytes)", body.len())
     } else if e.is_syntax() {
-        format!("the body is not JSON: \"{}\"", excerpt(body))
+        format!("the body is not JSON: \"{}\"", excerpt(body, scrub))
     } else {
-        format!("the JSON is not the API's shape ({e})")
+        // A decoder's message quotes the value it did not expect, which may be a secret.
+        format!(
+            "the JSON is not the API's shape ({})",
+            shown_text(&e.to_string(), scrub)
+        )
     };
     ApiError::Unexpected {
         status: Some(200),
@@ -523,34 +673,47 @@ pub struct ErrorBody {
 
 /// Reads an error body of any shape; public so the fuzzer can reach it.
 pub fn parse_error_body(body: &[u8]) -> ErrorBody {
+    parse_error_body_scrubbed(body, &Scrubber::default())
+}
+
+/// A server's string as it may be shown: scrubbed of the secrets first, on the raw text,
+/// then put on one line. In the other order a secret holding two spaces or a TAB would be
+/// collapsed into a form the scrubber does not know.
+fn shown_text(raw: &str, scrub: &Scrubber) -> String {
+    clean(&scrub.scrub(raw))
+}
+
+/// `parse_error_body`, with every string taken from the body scrubbed before it is cleaned.
+pub(crate) fn parse_error_body_scrubbed(body: &[u8], scrub: &Scrubber) -> ErrorBody {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return ErrorBody::default();
     };
+    let text = |s: &str| shown_text(s, scrub);
     let mut out = ErrorBody::default();
     let mut general = Vec::new();
     match value.get("detail") {
-        Some(Value::String(s)) => out.message = Some(clean(s)),
-        Some(Value::Array(items)) => collect_errors(items, &mut out.fields, &mut general),
+        Some(Value::String(s)) => out.message = Some(text(s)),
+        Some(Value::Array(items)) => collect_errors(items, &mut out.fields, &mut general, scrub),
         // An object is read only for its message: dumping it could show an `input` echo.
         Some(Value::Object(o)) => {
             out.message = o
                 .get("msg")
                 .or_else(|| o.get("message"))
                 .and_then(Value::as_str)
-                .map(clean)
+                .map(text)
         }
         _ => {}
     }
     if let Some(Value::String(m)) = value.get("message") {
         // The envelope's message repeats every field error; keep it only when nothing better is known.
         if out.fields.is_empty() && out.message.is_none() {
-            out.message = Some(clean(m));
+            out.message = Some(text(m));
         }
     }
     if let Some(Value::Array(items)) = value.pointer("/data/errors") {
         out.fields.clear();
         general.clear();
-        collect_errors(items, &mut out.fields, &mut general);
+        collect_errors(items, &mut out.fields, &mut general, scrub);
         if !out.fields.is_empty() || !general.is_empty() {
             out.message = None;
         }
@@ -567,17 +730,22 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
 
 /// Reads `{"loc": [...], "msg": ...}` (FastAPI) and `{"field": ..., "message": ...}` entries.
 /// `input` is never read: it can echo the password.
-fn collect_errors(items: &[Value], fields: &mut Vec<FieldError>, general: &mut Vec<String>) {
+fn collect_errors(
+    items: &[Value],
+    fields: &mut Vec<FieldError>,
+    general: &mut Vec<String>,
+    scrub: &Scrubber,
+) {
     for item in items {
         let msg = item
             .get("msg")
             .or_else(|| item.get("message"))
             .and_then(Value::as_str)
-            .map(clean)
+            .map(|m| shown_text(m, scrub))
             .unwrap_or_else(|| "invalid".into());
         let field = match (item.get("loc"), item.get("field")) {
-            (Some(Value::Array(loc)), _) => field_of_loc(loc),
-            (_, Some(Value::String(f))) => Some(clean(f)),
+            (Some(Value::Array(loc)), _) => field_of_loc(loc, scrub),
+            (_, Some(Value::String(f))) => Some(shown_text(f, scrub)),
             _ => None,
         };
         match field {
@@ -589,7 +757,7 @@ fn collect_errors(items: &[Value], fields: &mut Vec<FieldError>, general: &mut V
 
 /// `["body", "trunk_name"]` is `trunk_name`; `["body", "trunk_config", "address"]` is
 /// `trunk_config.address`; `["body"]` or `["body", 15]` (a JSON position) name no field.
-fn field_of_loc(loc: &[Value]) -> Option<String> {
+fn field_of_loc(loc: &[Value], scrub: &Scrubber) -> Option<String> {
     let mut parts = loc.iter().peekable();
     if parts.peek().and_then(|v| v.as_str()) == Some("body") {
         parts.next();
@@ -597,7 +765,7 @@ fn field_of_loc(loc: &[Value]) -> Option<String> {
     let mut names = Vec::new();
     for (i, part) in parts.enumerate() {
         match part {
-            Value::String(s) => names.push(clean(s)),
+            Value::String(s) => names.push(shown_text(s, scrub)),
             // An index inside a named list (trunk_numbers.1) belongs to that list.
             Value::Number(_) if i > 0 => {}
             _ => return None,
@@ -608,7 +776,7 @@ fn field_of_loc(loc: &[Value]) -> Option<String> {
 
 /// What to say of an error body that holds no message: a JSON body is never shown (it may
 /// echo the request, password included), only the status's reason; text or HTML is excerpted.
-fn body_summary(status: StatusCode, body: &[u8]) -> String {
+fn body_summary(status: StatusCode, body: &[u8], scrub: &Scrubber) -> String {
     let reason = || {
         status
             .canonical_reason()
@@ -618,19 +786,29 @@ fn body_summary(status: StatusCode, body: &[u8]) -> String {
     if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
         return format!("{} (its JSON body has no message)", reason());
     }
-    let text = excerpt(body);
+    let text = excerpt(body, scrub);
     if text.is_empty() { reason() } else { text }
 }
 
-/// A short, single-line excerpt of a body for a message: tags of an HTML page dropped (its
-/// title kept when it has one), control characters removed, whitespace collapsed.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+/// A short, single-line excerpt of a body for a message: the secrets scrubbed from the raw
+/// text first, then tags of an HTML page dropped (its title kept when it has one), control
+/// characters removed, whitespace collapsed, and the result cut.
+pub(crate) fn excerpt(body: &[u8], scrub: &Scrubber) -> String {
+    // Read past the window by the longest secret, so one across its end is whole when it is
+    // scrubbed; the window is cut only after.
+    let read = &body[..body.len().min(EXCERPT_WINDOW + scrub.longest())];
+    let raw = String::from_utf8_lossy(read);
+    let scrubbed = scrub.scrub(&raw);
+    let mut end = scrubbed.len().min(EXCERPT_WINDOW);
+    while !scrubbed.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &scrubbed[..end];
     let lower = text.to_ascii_lowercase();
     let source: String = match (lower.find("<title>"), lower.find("</title>")) {
         (Some(a), Some(b)) if b > a => text[a + 7..b].to_string(),
-        _ if lower.contains('<') => strip_tags(&text),
-        _ => text.into_owned(),
+        _ if lower.contains('<') => strip_tags(text),
+        _ => text.to_string(),
     };
     let mut out = clean(&source);
     if out.chars().count() > EXCERPT_CHARS {
@@ -702,19 +880,79 @@ mod tests {
     }
 
     #[test]
+    fn segments_keep_only_unreserved_bytes_as_they_are() {
+        assert_eq!(encode_segment("Az09-._~"), "Az09-._~");
+        assert_eq!(encode_segment("ST_a\tb\r\n"), "ST_a%09b%0D%0A");
+        assert_eq!(
+            encode_segment("%/?#[]@!$&'()*+,;= "),
+            "%25%2F%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%20"
+        );
+        assert_eq!(encode_segment("é\u{7f}\u{0}"), "%C3%A9%7F%00");
+    }
+
+    #[test]
     fn shown_urls_lose_passwords_and_queries() {
         assert_eq!(
             shown_url("http://admin:TopSecret@127.0.0.1:8000/api?key=abc"),
-            "http://admin@127.0.0.1:8000/api"
+            "http://127.0.0.1:8000/api"
         );
+        assert_eq!(
+            shown_url("https://ops@h.example/p#t"),
+            "https://h.example/p"
+        );
+        // Text that is no URL loses the same parts by their shape.
+        assert_eq!(shown_url("http://u:pw@h:99999/p?q"), "http://h:99999/p");
+        assert_eq!(shown_url("u:pw@h/p\x1b[2J"), "h/p[2J");
+        assert_eq!(shown_url("no@url here/x@y"), "url here/x@y");
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_at_its_length_and_its_window() {
+        let none = Scrubber::default();
+        let exact = "x".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(exact.as_bytes(), &none), exact);
+        let cut = excerpt(format!("{exact}y").as_bytes(), &none);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS);
+        assert!(cut.ends_with("x…"), "{cut}");
+        // A character across the window's end is left out, never split.
+        let mut body = " ".repeat(EXCERPT_WINDOW - 1).into_bytes();
+        body.extend_from_slice("étail".as_bytes());
+        assert_eq!(excerpt(&body, &none), "");
+        // Tags in the wrong order, and a `>` outside a tag.
+        assert_eq!(excerpt(b"</title>x<title>", &none), "x");
+        assert_eq!(excerpt(b"<p>a > b</p>", &none), "a > b");
+    }
+
+    #[test]
+    fn messages_and_fields_come_from_the_right_places() {
+        let both = parse_error_body(br#"{"detail":"from detail","message":"from envelope"}"#);
+        assert_eq!(both.message.as_deref(), Some("from detail"));
+        let no_errors =
+            parse_error_body(br#"{"success":false,"message":"kept","data":{"errors":[]}}"#);
+        assert_eq!(no_errors.message.as_deref(), Some("kept"));
+        // A JSON position first names no field, whatever follows it.
+        let position =
+            parse_error_body(br#"{"detail":[{"loc":["body",3,"trunk_name"],"msg":"m"}]}"#);
+        assert!(position.fields.is_empty(), "{position:?}");
+        assert_eq!(position.message.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn sizes_are_named_in_their_unit() {
+        assert_eq!(human_size(100), "100 bytes");
+        assert_eq!(human_size(1024), "1 KiB");
+        assert_eq!(human_size(64 * 1024), "64 KiB");
+        assert_eq!(human_size(1024 * 1024), "1 MiB");
+        assert_eq!(human_size(LIST_BODY_CAP), "32 MiB");
+        assert_eq!(human_size(BODY_CAP), "1 MiB");
     }
 
     #[test]
     fn html_pages_become_their_title() {
         let html = b"<html><head><title>502 Bad Gateway</title></head><body>\x1b[31m</body></html>";
-        assert_eq!(excerpt(html), "502 Bad Gateway");
+        assert_eq!(excerpt(html, &Scrubber::default()), "502 Bad Gateway");
         assert_eq!(
-            excerpt(b"oops\x1b]52;c;AAAA\x07\nmore"),
+            excerpt(b"oops\x1b]52;c;AAAA\x07\nmore", &Scrubber::default()),
             "oops ]52;c;AAAA more"
         );
     }

@@ -1,6 +1,7 @@
 //! Which auth header and which create revision a server speaks, read from the
 //! `/openapi.json` that FastAPI servers publish, with the document's defaults as fallback.
 
+use super::routes::{self, OPENAPI};
 use super::types::{ApiRevision, AuthScheme};
 use serde_json::Value;
 use std::fmt;
@@ -65,7 +66,7 @@ impl fmt::Display for Negotiated {
         write!(f, "auth {auth}, create API {}", self.revision)?;
         match &self.source {
             Source::Pinned => write!(f, " (pinned by auth_scheme and api_revision)"),
-            Source::OpenApi => write!(f, " (from /openapi.json)"),
+            Source::OpenApi => write!(f, " (from {OPENAPI})"),
             Source::Fallback(why) => write!(
                 f,
                 " (the document's defaults: {why}; set auth_scheme and api_revision to pin them)"
@@ -115,9 +116,11 @@ fn auth_of(doc: &Value) -> Option<(AuthScheme, String)> {
 }
 
 fn revision_of(doc: &Value) -> Option<ApiRevision> {
-    let schema = doc.pointer(
-        "/paths/~1sip~1create-outbound-trunk/post/requestBody/content/application~1json/schema",
-    )?;
+    // A JSON pointer spells each `/` inside a key as `~1`.
+    let schema = doc.pointer(&format!(
+        "/paths/{}/post/requestBody/content/application~1json/schema",
+        routes::CREATE.replace('/', "~1")
+    ))?;
     let schema = resolve(doc, schema)?;
     let props = schema.get("properties")?.as_object()?;
     if props.contains_key("trunk_config") {
@@ -155,8 +158,8 @@ pub fn settle(
             if d.revision.is_none() && pinned_revision.is_none() {
                 gaps.push("it does not describe the create call");
             }
-            let why = (!gaps.is_empty())
-                .then(|| format!("/openapi.json is incomplete: {}", gaps.join(", ")));
+            let why =
+                (!gaps.is_empty()).then(|| format!("{OPENAPI} is incomplete: {}", gaps.join(", ")));
             (d, why)
         }
         Err(why) => (Described::default(), Some(why)),

@@ -1,5 +1,6 @@
 //! The one error type of the client, worded so that a person knows what to do next.
 
+use super::scrub::Scrubber;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -95,19 +96,17 @@ fn invalid_summary(message: &Option<String>, fields: &[FieldError]) -> String {
 
 impl ApiError {
     /// The same error with every occurrence of the secrets replaced by `***`: a server may
-    /// echo a key or a password anywhere in what it says.
-    pub fn scrubbed<'a>(mut self, secrets: impl Iterator<Item = &'a str>) -> ApiError {
-        let secrets: Vec<&str> = secrets.filter(|s| s.len() >= 3).collect();
-        if secrets.is_empty() {
+    /// echo a key or a password anywhere in what it says. The client scrubs a server's text
+    /// as it arrives; this is the last pass, over everything the error holds.
+    pub fn scrubbed<'a>(self, secrets: impl Iterator<Item = &'a str>) -> ApiError {
+        self.scrubbed_by(&Scrubber::new(secrets))
+    }
+
+    pub(crate) fn scrubbed_by(mut self, scrubber: &Scrubber) -> ApiError {
+        if scrubber.is_empty() {
             return self;
         }
-        let scrub = |text: &mut String| {
-            for secret in &secrets {
-                if text.contains(secret) {
-                    *text = text.replace(secret, "***");
-                }
-            }
-        };
+        let scrub = |text: &mut String| scrubber.scrub_in_place(text);
         match &mut self {
             ApiError::Connect { url, reason } => {
                 scrub(url);

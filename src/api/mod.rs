@@ -4,6 +4,9 @@
 pub mod client;
 pub mod discovery;
 pub mod error;
+pub mod listing;
+pub mod routes;
+pub mod scrub;
 pub mod types;
 pub mod validate;
 

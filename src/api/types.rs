@@ -1,6 +1,6 @@
 //! Wire types of the trunk API and the secret-holding key type.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The provider a trunk connects to (`trunk_type` on the wire).
@@ -407,100 +407,7 @@ pub struct TrunkList {
     pub skipped: usize,
 }
 
-/// A list entry as it may arrive: any field of any type, or absent.
-#[derive(Deserialize)]
-struct RawTrunk {
-    #[serde(default, deserialize_with = "lenient_string")]
-    trunk_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    trunk_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    trunk_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient_strings")]
-    trunk_numbers: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    trunk_type: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    trunk_created_at: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    trunk_created_by_email: Option<String>,
-}
-
-/// A value of any JSON type that is kept only when it is a string (numbers are spelled out,
-/// so an id sent as a number still shows).
-fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
-}
-
-/// A list of numbers; a single string is taken as a list of one, other values are dropped.
-fn lenient_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Array(items) => Some(
-            items
-                .into_iter()
-                .filter_map(|v| match v {
-                    serde_json::Value::String(s) => Some(s),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        serde_json::Value::String(s) => Some(vec![s]),
-        _ => None,
-    })
-}
-
-/// An entry that is not even an object decodes to this and is skipped.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum MaybeTrunk {
-    // Tried first: serde would otherwise read an array as a struct's fields in order.
-    Array(#[allow(dead_code)] Vec<serde::de::IgnoredAny>),
-    Trunk(RawTrunk),
-    Other(serde::de::IgnoredAny),
-}
-
-/// The list envelope's `data`; anything but an array is an unexpected answer.
-#[derive(Deserialize)]
-pub(crate) struct ListEnvelope {
-    data: Vec<MaybeTrunk>,
-}
-
-impl ListEnvelope {
-    pub(crate) fn into_list(self) -> TrunkList {
-        let mut list = TrunkList {
-            trunks: Vec::with_capacity(self.data.len()),
-            skipped: 0,
-        };
-        for entry in self.data {
-            match entry {
-                MaybeTrunk::Trunk(raw) => match raw.trunk_id {
-                    Some(id) if !id.trim().is_empty() => list.trunks.push(Trunk {
-                        trunk_id: id,
-                        trunk_name: raw.trunk_name,
-                        trunk_address: raw.trunk_address,
-                        trunk_numbers: raw.trunk_numbers,
-                        trunk_type: raw.trunk_type,
-                        trunk_created_at: raw.trunk_created_at,
-                        trunk_created_by_email: raw.trunk_created_by_email,
-                    }),
-                    _ => list.skipped += 1,
-                },
-                MaybeTrunk::Array(_) | MaybeTrunk::Other(_) => list.skipped += 1,
-            }
-        }
-        list
-    }
-}
-
-/// Decode a list answer's body.
-pub fn decode_list(body: &[u8]) -> Result<TrunkList, serde_json::Error> {
-    serde_json::from_slice::<ListEnvelope>(body).map(ListEnvelope::into_list)
-}
+pub use super::listing::{ListError, decode_list};
 
 #[cfg(test)]
 mod tests {
