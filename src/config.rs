@@ -205,7 +205,7 @@ struct ProfileFile {
     api_key_env: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<u64>>,
     connect_timeout_secs: Option<Spanned<u64>>,
-    refresh_secs: Option<u64>,
+    refresh_secs: Option<Spanned<u64>>,
     read_only: Option<bool>,
     accent: Option<Spanned<String>>,
 }
@@ -464,10 +464,10 @@ pub fn resolve_with_default_path(
         .pinned();
 
     let timeout_secs = match flags.timeout_secs {
-        Some(0) => {
+        Some(secs) if !Interval::Timeout.allows(secs) => {
             return Err(ConfigError::Invalid {
                 origin: FLAG_TIMEOUT.to_string(),
-                message: "timeout_secs must be at least 1".to_string(),
+                message: Interval::Timeout.refusal(None),
             });
         }
         Some(secs) => secs,
@@ -529,7 +529,10 @@ pub fn resolve_with_default_path(
         key_source,
         timeout: Duration::from_secs(timeout_secs),
         connect_timeout: Duration::from_secs(connect_timeout_secs),
-        refresh_secs: profile.refresh_secs.unwrap_or(DEFAULT_REFRESH_SECS),
+        refresh_secs: profile
+            .refresh_secs
+            .as_ref()
+            .map_or(DEFAULT_REFRESH_SECS, |s| *s.get_ref()),
         read_only: profile.read_only.unwrap_or(false),
         accent: profile
             .accent
@@ -635,17 +638,15 @@ fn check_profile(
             ));
         }
     }
-    for (field, secs) in [
-        ("timeout_secs", &profile.timeout_secs),
-        ("connect_timeout_secs", &profile.connect_timeout_secs),
+    for (interval, secs) in [
+        (Interval::Timeout, &profile.timeout_secs),
+        (Interval::ConnectTimeout, &profile.connect_timeout_secs),
+        (Interval::Refresh, &profile.refresh_secs),
     ] {
         if let Some(secs) = secs
-            && *secs.get_ref() == 0
+            && !interval.allows(*secs.get_ref())
         {
-            return Err(at(
-                secs.span(),
-                format!("{field} of profile `{name}` must be at least 1"),
-            ));
+            return Err(at(secs.span(), interval.refusal(Some(name))));
         }
     }
     if let Some(accent) = &profile.accent
@@ -661,6 +662,52 @@ fn check_profile(
         ));
     }
     Ok(())
+}
+
+/// The settings given in seconds. Each has a range: beyond it a clock cannot add the value
+/// (an `Instant` overflow once panicked the dashboard), and nobody waits hours for an answer.
+#[derive(Debug, Clone, Copy)]
+enum Interval {
+    Timeout,
+    ConnectTimeout,
+    Refresh,
+}
+
+impl Interval {
+    fn field(self) -> &'static str {
+        match self {
+            Interval::Timeout => "timeout_secs",
+            Interval::ConnectTimeout => "connect_timeout_secs",
+            Interval::Refresh => "refresh_secs",
+        }
+    }
+
+    fn range(self) -> std::ops::RangeInclusive<u64> {
+        match self {
+            Interval::Timeout | Interval::ConnectTimeout => 1..=3_600,
+            // 0 turns automatic refreshes off; a day is the longest interval.
+            Interval::Refresh => 0..=86_400,
+        }
+    }
+
+    fn allows(self, secs: u64) -> bool {
+        self.range().contains(&secs)
+    }
+
+    /// "timeout_secs of profile `x` must be 1 to 3600 seconds"; without a profile for
+    /// values from a flag.
+    fn refusal(self, profile: Option<&str>) -> String {
+        let field = self.field();
+        let whose = profile
+            .map(|p| format!(" of profile `{p}`"))
+            .unwrap_or_default();
+        let (low, high) = (*self.range().start(), *self.range().end());
+        if low == 0 {
+            format!("{field}{whose} must be 0 (off) or 1 to {high} seconds")
+        } else {
+            format!("{field}{whose} must be {low} to {high} seconds")
+        }
+    }
 }
 
 /// A conventional variable name (`PROD_TRUNK_KEY`): upper case, digits and `_`. Keys are
@@ -860,6 +907,14 @@ mod tests {
     fn invalid_values_in_the_file_name_their_line() {
         let cases = [
             ("[profiles.x]\ntimeout_secs = 0\n", ":2:16: timeout_secs"),
+            (
+                "[profiles.x]\nrefresh_secs = 9223372036854775807\n",
+                ":2:16: refresh_secs of profile `x` must be 0 (off) or 1 to 86400 seconds",
+            ),
+            (
+                "[profiles.x]\ntimeout_secs = 3601\n",
+                ":2:16: timeout_secs of profile `x` must be 1 to 3600 seconds",
+            ),
             (
                 "[profiles.x]\nconnect_timeout_secs = 0\n",
                 ":2:24: connect_timeout_secs",

@@ -640,3 +640,77 @@ fn auth_scheme_and_revision_layer_like_the_rest() {
         .to_string();
     assert!(err.contains(":2:") && err.contains("api_revision"), "{err}");
 }
+
+/// Durations beyond what a clock can add (`refresh_secs = 9223372036854775807` once panicked
+/// the dashboard) are refused when the config is read, naming where and the allowed range.
+#[test]
+fn out_of_range_durations_are_refused_with_the_allowed_range() {
+    let fx = Fixture::new();
+    let cases = [
+        (
+            "[profiles.x]\nrefresh_secs = 9223372036854775807\n",
+            ":2:16: refresh_secs of profile `x` must be 0 (off) or 1 to 86400 seconds",
+        ),
+        (
+            "[profiles.x]\nrefresh_secs = 86401\n",
+            ":2:16: refresh_secs",
+        ),
+        (
+            "[profiles.x]\ntimeout_secs = 3601\n",
+            ":2:16: timeout_secs of profile `x` must be 1 to 3600 seconds",
+        ),
+        (
+            "[profiles.x]\nconnect_timeout_secs = 9223372036854775807\n",
+            ":2:24: connect_timeout_secs of profile `x` must be 1 to 3600 seconds",
+        ),
+        // A profile that is not the chosen one is checked too.
+        (
+            "default_profile = \"a\"\n[profiles.a]\n[profiles.b]\nrefresh_secs = 100000\n",
+            ":4:16: refresh_secs of profile `b`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let path = fx.write(text);
+        let msg = resolve_file(&path, &Overrides::default(), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(&path.display().to_string()) && msg.contains(expected),
+            "{text:?}: {msg}"
+        );
+    }
+    for secs in [0, 3601, u64::MAX] {
+        let flags = Overrides {
+            timeout_secs: Some(secs),
+            ..Overrides::default()
+        };
+        let msg = resolve_at(&flags, &[], fx.missing_default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg, "--timeout: timeout_secs must be 1 to 3600 seconds",
+            "{secs}"
+        );
+    }
+    // The ends of each range are accepted.
+    let path = fx.write(
+        "[profiles.x]\nrefresh_secs = 86400\ntimeout_secs = 3600\nconnect_timeout_secs = 3600\n",
+    );
+    let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+    assert_eq!(s.refresh_secs, 86400);
+    assert_eq!(s.timeout, Duration::from_secs(3600));
+    assert_eq!(s.connect_timeout, Duration::from_secs(3600));
+    let path =
+        fx.write("[profiles.x]\nrefresh_secs = 1\ntimeout_secs = 1\nconnect_timeout_secs = 1\n");
+    let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+    assert_eq!(
+        (s.refresh_secs, s.timeout, s.connect_timeout),
+        (1, Duration::from_secs(1), Duration::from_secs(1))
+    );
+    let flags = Overrides {
+        timeout_secs: Some(3600),
+        ..Overrides::default()
+    };
+    let s = resolve_at(&flags, &[], fx.missing_default()).unwrap();
+    assert_eq!(s.timeout, Duration::from_secs(3600));
+}
