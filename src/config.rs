@@ -723,20 +723,27 @@ fn is_env_var_name(name: &str) -> bool {
     conventional && !looks_random
 }
 
-/// The base URL as the client will use it; the error says what is wrong, quoting the URL.
+/// The base URL as the client will use it; the error says what is wrong.
 fn parse_base_url(raw: &str) -> Result<reqwest::Url, String> {
-    // Checked before parsing because "localhost:8000" parses as a URL whose scheme is
-    // "localhost", which would make a confusing message.
+    let parsed = reqwest::Url::parse(raw);
+    // Repeated only through `shown_url`, which drops the userinfo; a value that does not
+    // parse with an authority is not repeated, since no parser can find the password in it
+    // (`user:pw@host` parses as the scheme `user`). Its file line or variable says which.
+    let named = match &parsed {
+        Ok(url) if !url.cannot_be_a_base() => {
+            format!("base_url `{}`", crate::api::client::shown_url(raw))
+        }
+        _ => "base_url".to_string(),
+    };
+    // Checked before the parse error because "localhost:8000" parses as a URL whose scheme
+    // is "localhost", which would make a confusing message.
     let lower = raw.to_ascii_lowercase();
     if !lower.starts_with("http://") && !lower.starts_with("https://") {
-        return Err(format!(
-            "base_url `{raw}` must start with http:// or https://"
-        ));
+        return Err(format!("{named} must start with http:// or https://"));
     }
-    let url =
-        reqwest::Url::parse(raw).map_err(|e| format!("base_url `{raw}` is not a URL: {e}"))?;
+    let url = parsed.map_err(|e| format!("{named} is not a URL: {e}"))?;
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("base_url `{raw}` has no host"));
+        return Err(format!("{named} has no host"));
     }
     Ok(url)
 }
@@ -757,8 +764,9 @@ fn cleartext_warning(raw: &str, url: &reqwest::Url) -> Option<String> {
     };
     (!loopback).then(|| {
         format!(
-            "base_url {raw} uses plain http:// to a host that is not this machine: the API key \
-             and trunk passwords would travel in clear text; use https://"
+            "base_url {} uses plain http:// to a host that is not this machine: the API key \
+             and trunk passwords would travel in clear text; use https://",
+            crate::api::client::shown_url(raw)
         )
     })
 }
@@ -937,11 +945,11 @@ mod tests {
             ),
             (
                 "[profiles.x]\nbase_url = \"http://\"\n",
-                ":2:12: base_url `http://`",
+                ":2:12: base_url is not a URL: empty host",
             ),
             (
                 "[profiles.x]\nbase_url = \"localhost:8000\"\n",
-                ":2:12: base_url `localhost:8000` must start with http:// or https://",
+                ":2:12: base_url must start with http:// or https://",
             ),
             ("[profiles.x]\nread_only = \"yes\"\n", ":2:13: invalid type"),
         ];

@@ -596,6 +596,21 @@ fn plain_http_to_another_host_is_a_warning() {
         assert!(s.warnings[0].contains("clear text"), "{:?}", s.warnings);
         assert!(!s.warnings[0].contains("k-123"));
     }
+    // The warning names the host but not the URL's password (the status log and the log
+    // file show it too).
+    let flags = Overrides {
+        base_url: Some("http://admin:TopSecret@10.0.0.5:8000/api?token=T0k3n".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_at(&flags, &[], fx.missing_default()).unwrap();
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].contains("10.0.0.5:8000/api"),
+        "{:?}",
+        s.warnings
+    );
+    assert!(!s.warnings[0].contains("TopSecret"), "{:?}", s.warnings);
+    assert!(!s.warnings[0].contains("T0k3n"), "{:?}", s.warnings);
 }
 
 #[test]
