@@ -280,3 +280,313 @@ fn the_dashboards_log_file_does_not_hold_the_base_urls_password() {
     assert!(!logged.contains(URL_PASSWORD), "log file: {logged}");
     assert!(!text(&out.stdout).contains(URL_PASSWORD), "screen");
 }
+
+// ---------------------------------------------------------------------------------------
+// Server strings on stdout and stderr (issue 8, item 5)
+
+/// A server on 127.0.0.1 (port 0) that answers every request whose "METHOD /path" starts
+/// with a route's prefix with that route's status, content type and body, and 404 otherwise.
+struct Hostile {
+    addr: std::net::SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+struct Route {
+    prefix: &'static str,
+    status: u16,
+    content_type: &'static str,
+    body: String,
+}
+
+fn json_route(prefix: &'static str, status: u16, body: serde_json::Value) -> Route {
+    Route {
+        prefix,
+        status,
+        content_type: "application/json",
+        body: body.to_string(),
+    }
+}
+
+impl Hostile {
+    fn start(routes: Vec<Route>) -> Hostile {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let routes = std::sync::Arc::new(routes);
+        runtime.spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let routes = routes.clone();
+                tokio::spawn(async move {
+                    // The head, then as much body as it announces.
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    let head_end = loop {
+                        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break at + 4;
+                        }
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                    let length = head
+                        .lines()
+                        .filter_map(|l| l.split_once(':'))
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    while buf.len() < head_end + length {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let request_line = head.lines().next().unwrap_or_default().to_string();
+                    let (status, content_type, body) = routes
+                        .iter()
+                        .find(|r| request_line.starts_with(r.prefix))
+                        .map_or(
+                            (404, "application/json", r#"{"detail":"Not Found"}"#.to_string()),
+                            |r| (r.status, r.content_type, r.body.clone()),
+                        );
+                    let answer = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Hostile {
+            addr,
+            _runtime: runtime,
+        }
+    }
+
+    /// The environment that points the binary here, with the revision and scheme pinned so
+    /// nothing asks for /openapi.json.
+    fn vars(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("TRUNKTUI_BASE_URL", format!("http://{}", self.addr)),
+            ("TRUNKTUI_API_KEY", "tk_hostile_test_key".into()),
+            ("TRUNKTUI_AUTH_SCHEME", "x-api-key".into()),
+            ("TRUNKTUI_API_REVISION", "v1".into()),
+        ]
+    }
+}
+
+fn as_refs<'a>(vars: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// An id that writes the clipboard (OSC 52), plants a link (OSC 8), asks the terminal for
+/// the cursor position (its reply would arrive as typed input), opens a DCS string, uses an
+/// 8-bit CSI and reverses the text after it.
+const HOSTILE_ID: &str = "ST_\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}]8;;http://evil.example\u{7}x\u{1b}]8;;\u{7}\u{1b}[6n\u{1b}P+q544e\u{1b}\\\u{9b}2J\u{202E}lave\u{2066}";
+
+/// Characters a terminal acts on or that reorder text; `\r` and `\n` are a terminal's own
+/// line endings, allowed only where `newlines` says.
+fn acted_on(c: char, newlines: bool) -> bool {
+    if newlines && (c == '\r' || c == '\n') {
+        return false;
+    }
+    c.is_control()
+        || matches!(c,
+            '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}')
+}
+
+fn assert_inert(place: &str, bytes: &[u8]) {
+    let s = text(bytes);
+    let bad: Vec<String> = s
+        .chars()
+        .filter(|c| acted_on(*c, true))
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    assert!(bad.is_empty(), "{place} holds {}: {s:?}", bad.join(" "));
+}
+
+fn create_ok(id: &str) -> Route {
+    json_route(
+        "POST /sip/create-outbound-trunk",
+        200,
+        serde_json::json!({
+            "success": true,
+            "message": "Outbound trunk created successfully, Store the trunk id securely.",
+            "data": {"trunk_id": id},
+        }),
+    )
+}
+
+#[test]
+fn an_id_with_control_characters_is_refused_when_stdout_is_a_pipe() {
+    let server = Hostile::start(vec![create_ok(HOSTILE_ID)]);
+    let home = Home::new();
+    let body = home.path().join("body.json");
+    std::fs::write(&body, BODY).unwrap();
+    let vars = server.vars();
+    let out = home.run(&["create", "-f", body.to_str().unwrap()], &as_refs(&vars));
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    assert_inert("stderr", &out.stderr);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the trunk was created")
+            && stderr.contains("control or invisible characters"),
+        "{stderr}"
+    );
+
+    // A plain id is printed as sent.
+    let server = Hostile::start(vec![create_ok("ST_plain_123")]);
+    let vars = server.vars();
+    let out = home.run(&["create", "-f", body.to_str().unwrap()], &as_refs(&vars));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(text(&out.stdout), "ST_plain_123\n");
+}
+
+#[test]
+fn an_id_with_control_characters_is_printed_sanitized_on_a_terminal() {
+    let server = Hostile::start(vec![create_ok(HOSTILE_ID)]);
+    let home = Home::new();
+    let body = home.path().join("body.json");
+    std::fs::write(&body, BODY).unwrap();
+    let vars = server.vars();
+    let (code, screen) =
+        home.run_in_pty(&["create", "-f", body.to_str().unwrap()], &as_refs(&vars));
+    assert_inert("the terminal", &screen);
+    assert_eq!(code, Some(0), "{}", text(&screen));
+    let shown = trunktui::text::sanitize(HOSTILE_ID).into_owned();
+    assert!(shown.starts_with("ST_␛]52;c;SGVsbG8=␇"), "{shown}");
+    let screen = text(&screen);
+    assert!(
+        screen.lines().any(|l| l.trim_end_matches('\r') == shown),
+        "the sanitized id is not a line of its own: {screen:?}"
+    );
+}
+
+/// Error texts a server controls, in every place the CLI repeats them: none of their
+/// control, bidi or format characters reach stderr.
+#[test]
+fn server_error_texts_reach_stderr_without_controls_or_bidi() {
+    let evil =
+        "a\u{202E}b\u{2066}c\u{2067}d\u{2069}e\u{200F}f\u{061C}g\u{9b}2Jh\u{1b}[2Ji\u{feff}j";
+    let home = Home::new();
+    let body = home.path().join("body.json");
+    std::fs::write(&body, BODY).unwrap();
+    let body = body.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, Route)> = vec![
+        (
+            vec!["create", "-f", body],
+            json_route("POST /sip/create", 400, serde_json::json!({"detail": evil})),
+        ),
+        (
+            vec!["create", "-f", body],
+            json_route(
+                "POST /sip/create",
+                422,
+                serde_json::json!({"detail": [{"loc": ["body", evil], "msg": evil, "type": "x"}]}),
+            ),
+        ),
+        (
+            vec!["create", "-f", body],
+            json_route(
+                "POST /sip/create",
+                200,
+                serde_json::json!({"success": false, "message": evil}),
+            ),
+        ),
+        (
+            vec!["list"],
+            Route {
+                prefix: "GET /sip/list",
+                status: 500,
+                content_type: "text/plain",
+                body: format!("boom {evil}"),
+            },
+        ),
+        (
+            vec!["list"],
+            json_route("GET /sip/list", 401, serde_json::json!({"detail": evil})),
+        ),
+        (
+            vec!["deactivate", "ST_1"],
+            json_route(
+                "DELETE /sip/deactivate",
+                404,
+                serde_json::json!({"success": false, "message": evil}),
+            ),
+        ),
+        (
+            vec!["deactivate", "ST_1"],
+            json_route(
+                "DELETE /sip/deactivate",
+                400,
+                serde_json::json!({"detail": evil}),
+            ),
+        ),
+    ];
+    for (args, route) in cases {
+        let what = format!("{args:?} against {} {}", route.status, route.body);
+        let server = Hostile::start(vec![route]);
+        let vars = server.vars();
+        let out = home.run(&args, &as_refs(&vars));
+        assert_ne!(out.status.code(), Some(0), "{what}: {out:?}");
+        assert!(
+            !out.stderr.is_empty() && text(&out.stderr).contains('a'),
+            "{what}: {out:?}"
+        );
+        assert_inert(&format!("{what}: stderr"), &out.stderr);
+        assert_inert(&format!("{what}: stdout"), &out.stdout);
+    }
+}
+
+/// `list --json` keeps every character of the data (it is data), but writes the ones a
+/// terminal acts on as JSON escapes, so `trunktui list --json` on a terminal is as safe as
+/// the table.
+#[test]
+fn list_json_escapes_what_a_terminal_acts_on_and_loses_nothing() {
+    let name = "n\u{202E}a\u{9b}2Jm\u{1b}]52;c;AA\u{7}e\u{2066}\u{E0041}\u{1F600}";
+    let list = serde_json::json!({
+        "success": true,
+        "message": "SIP trunks retrieved successfully",
+        "data": [{
+            "trunk_id": HOSTILE_ID,
+            "trunk_name": name,
+            "trunk_address": "sip.example.com",
+            "trunk_numbers": ["+15550100000"],
+            "trunk_type": "twilio",
+            "trunk_created_at": "2024-01-15T10:00:00.000000",
+        }],
+    });
+    let server = Hostile::start(vec![json_route("GET /sip/list", 200, list)]);
+    let home = Home::new();
+    let vars = server.vars();
+    let out = home.run(&["list", "--json"], &as_refs(&vars));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_inert("list --json", &out.stdout);
+    let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(parsed[0]["trunk_id"], HOSTILE_ID);
+    assert_eq!(parsed[0]["trunk_name"], name);
+    let (code, screen) = home.run_in_pty(&["list"], &as_refs(&vars));
+    assert_eq!(code, Some(0), "{}", text(&screen));
+    // The table's own bold header is the only escape allowed.
+    let screen = text(&screen)
+        .replace("\u{1b}[1m", "")
+        .replace("\u{1b}[0m", "");
+    assert_inert("list on a terminal", screen.as_bytes());
+}
