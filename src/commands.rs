@@ -390,17 +390,9 @@ pub async fn deactivate(flags: &Overrides, trunk_id: &str) -> Exit {
     run.await.err().unwrap_or(Exit::Ok)
 }
 
-/// The file `resolve` reads: --config, then TRUNKTUI_CONFIG, then the platform's place.
+/// The file `resolve` reads, chosen by the same function.
 fn config_file(flags: &Overrides) -> Option<std::path::PathBuf> {
-    flags
-        .config
-        .clone()
-        .or_else(|| {
-            std::env::var_os("TRUNKTUI_CONFIG")
-                .filter(|v| !v.is_empty())
-                .map(Into::into)
-        })
-        .or_else(config::default_config_path)
+    config::config_file(flags, &|name| std::env::var(name).ok()).path
 }
 
 pub fn config_path(flags: &Overrides) -> Exit {

@@ -292,6 +292,50 @@ pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "trunktui").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// The configuration file to read and what named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// `None` when nothing names a file and no configuration directory can be found.
+    pub path: Option<PathBuf>,
+    /// The flag or variable that named the file; `None` for the platform's place, where a
+    /// missing file just means the built-in defaults.
+    pub named_by: Option<&'static str>,
+}
+
+/// The one choice of the file, for `resolve`, `config path` and `config init` alike:
+/// `--config`, then `TRUNKTUI_CONFIG` (blank counts as unset), then `default_path`.
+pub fn choose_file(
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    default_path: Option<PathBuf>,
+) -> ConfigFile {
+    match (&flags.config, set(env, ENV_CONFIG)) {
+        (Some(path), _) => ConfigFile {
+            path: Some(path.clone()),
+            named_by: Some(FLAG_CONFIG),
+        },
+        (None, Some(path)) => ConfigFile {
+            path: Some(PathBuf::from(path)),
+            named_by: Some(ENV_CONFIG),
+        },
+        (None, None) => ConfigFile {
+            path: default_path,
+            named_by: None,
+        },
+    }
+}
+
+/// `choose_file` with the platform's default place.
+pub fn config_file(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> ConfigFile {
+    choose_file(flags, env, default_config_path())
+}
+
+/// A variable's value, `None` when unset or blank: an empty variable (`TRUNKTUI_API_KEY=`)
+/// is how people unset things in scripts, so it is not an empty key or an empty path.
+fn set(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    env(name).filter(|v| !v.trim().is_empty())
+}
+
 /// Merge built-in defaults < file < environment < flags. `env` is injected so tests don't
 /// touch the process environment; main passes `&|name| std::env::var(name).ok()`.
 pub fn resolve(
@@ -307,25 +351,18 @@ pub fn resolve_with_default_path(
     env: &dyn Fn(&str) -> Option<String>,
     default_path: Option<PathBuf>,
 ) -> Result<Settings, ConfigError> {
-    // An empty variable (`TRUNKTUI_API_KEY=`) is how people unset things in scripts; treat
-    // it as absent rather than as an empty key or an empty path.
-    let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let chosen = choose_file(flags, env, default_path);
+    let env = |name: &str| set(env, name);
     let mut warnings = Vec::new();
 
-    let (path, explicit) = match (&flags.config, env(ENV_CONFIG)) {
-        (Some(path), _) => (path.clone(), Some(FLAG_CONFIG)),
-        (None, Some(path)) => (PathBuf::from(path), Some(ENV_CONFIG)),
-        (None, None) => match default_path {
-            Some(path) => (path, None),
-            None => {
-                warnings.push(format!(
-                    "no configuration directory could be found (is HOME set?); using \
-                     built-in defaults; {FLAG_CONFIG} or {ENV_CONFIG} name a file"
-                ));
-                (PathBuf::new(), None)
-            }
-        },
-    };
+    let explicit = chosen.named_by;
+    let path = chosen.path.unwrap_or_else(|| {
+        warnings.push(format!(
+            "no configuration directory could be found (is HOME set?); using built-in \
+             defaults; {FLAG_CONFIG} or {ENV_CONFIG} name a file"
+        ));
+        PathBuf::new()
+    });
 
     let (text, config_found) = if path.as_os_str().is_empty() {
         (None, false)

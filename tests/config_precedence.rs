@@ -729,3 +729,57 @@ fn out_of_range_durations_are_refused_with_the_allowed_range() {
     let s = resolve_at(&flags, &[], fx.missing_default()).unwrap();
     assert_eq!(s.timeout, Duration::from_secs(3600));
 }
+
+/// `config path` and `config init` use `choose_file`; `resolve` must read the file it names.
+#[test]
+fn choose_file_names_the_file_resolve_reads() {
+    let fx = Fixture::new();
+    let named = fx.write("[profiles.named]\n");
+    let named_str = named.to_str().unwrap();
+    let flagged = fx.dir.path().join("flag.toml");
+    fs::write(&flagged, "[profiles.flagged]\n").unwrap();
+    set_mode(&flagged, 0o600);
+    let with_flag = Overrides {
+        config: Some(flagged.clone()),
+        ..Overrides::default()
+    };
+    let cases: [(&Overrides, Vec<(&str, &str)>, PathBuf, Option<&str>); 4] = [
+        (
+            &Overrides::default(),
+            vec![],
+            fx.missing_default().unwrap(),
+            None,
+        ),
+        (
+            &Overrides::default(),
+            vec![("TRUNKTUI_CONFIG", " \t")],
+            fx.missing_default().unwrap(),
+            None,
+        ),
+        (
+            &Overrides::default(),
+            vec![("TRUNKTUI_CONFIG", named_str)],
+            named.clone(),
+            Some("TRUNKTUI_CONFIG"),
+        ),
+        (
+            &with_flag,
+            vec![("TRUNKTUI_CONFIG", named_str)],
+            flagged.clone(),
+            Some("--config"),
+        ),
+    ];
+    for (flags, vars, expected, named_by) in cases {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let chosen = config::choose_file(flags, &|n| map.get(n).cloned(), fx.missing_default());
+        assert_eq!(chosen.path.as_ref(), Some(&expected), "{vars:?}");
+        assert_eq!(chosen.named_by, named_by, "{vars:?}");
+        let s = resolve_at(flags, &vars, fx.missing_default()).unwrap();
+        assert_eq!(s.config_path, expected, "{vars:?}");
+    }
+    let chosen = config::choose_file(&Overrides::default(), &|_| None, None);
+    assert_eq!(chosen.path, None);
+}
