@@ -743,7 +743,13 @@ fn choose_file_names_the_file_resolve_reads() {
         config: Some(flagged.clone()),
         ..Overrides::default()
     };
-    let cases: [(&Overrides, Vec<(&str, &str)>, PathBuf, Option<&str>); 4] = [
+    type Case<'a> = (
+        &'a Overrides,
+        Vec<(&'a str, &'a str)>,
+        PathBuf,
+        Option<&'a str>,
+    );
+    let cases: [Case; 4] = [
         (
             &Overrides::default(),
             vec![],
