@@ -528,7 +528,7 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
         crate::app::AppOptions {
             profile,
             client,
-            log_file: crate::app::default_log_file(),
+            log_file: config::default_log_file(),
             no_color,
             warnings: Vec::new(),
         }
@@ -546,11 +546,12 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
                 name: s.profile.clone(),
                 base_url: crate::api::client::shown_url(&s.base_url),
                 read_only: s.read_only,
-                accent: s.accent.clone(),
+                // The dashboard's profile still takes the colour's name (see the report).
+                accent: s.accent.map(|a| a.to_string()),
                 refresh_secs: s.refresh_secs,
             },
             client,
-            log_file: crate::app::default_log_file(),
+            log_file: config::default_log_file(),
             no_color,
             warnings: s.warnings.clone(),
         }

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use trunktui::api::{ApiRevision, AuthScheme};
-use trunktui::config::{self, ConfigError, Overrides, RevisionSetting, Settings};
+use trunktui::config::{self, Accent, ConfigError, Overrides, RevisionSetting, Settings};
 
 const FILE: &str = r##"
 default_profile = "staging"
@@ -123,7 +123,7 @@ fn the_file_overrides_the_defaults() {
     assert_eq!(s.connect_timeout, Duration::from_secs(7));
     assert_eq!(s.refresh_secs, 0);
     assert!(s.read_only);
-    assert_eq!(s.accent.as_deref(), Some("#ff8800"));
+    assert_eq!(s.accent, Some(Accent::Rgb(0xff, 0x88, 0x00)));
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
 
@@ -382,7 +382,7 @@ fn the_examples_production_profile_parses_when_uncommented() {
     };
     let s = resolve_file(&path, &flags, &[("PROD_TRUNK_KEY", "p")]).unwrap();
     assert!(s.read_only);
-    assert_eq!(s.accent.as_deref(), Some("red"));
+    assert_eq!(s.accent, Some(Accent::Red));
     assert_eq!(s.auth_scheme, AuthScheme::Bearer);
     assert!(s.base_url.starts_with("https://"));
     assert_eq!(s.api_key.unwrap().expose(), "p");
@@ -788,4 +788,53 @@ fn choose_file_names_the_file_resolve_reads() {
     }
     let chosen = config::choose_file(&Overrides::default(), &|_| None, None);
     assert_eq!(chosen.path, None);
+}
+
+/// The accent is a typed colour, checked when the file is read; its text form is what the
+/// dashboard's colour parser reads as the same colour as the spelling in the file.
+#[test]
+fn the_accent_is_a_typed_colour_the_dashboard_reads_alike() {
+    use ratatui::style::Color;
+    use std::str::FromStr;
+    let fx = Fixture::new();
+    let cases = [
+        ("red", Accent::Red),
+        ("LightRed", Accent::LightRed),
+        ("light-blue", Accent::LightBlue),
+        ("bright_green", Accent::LightGreen),
+        ("grey", Accent::Gray),
+        ("dark gray", Accent::DarkGray),
+        ("white", Accent::White),
+        ("#ff0000", Accent::Rgb(255, 0, 0)),
+        ("#1A2b3C", Accent::Rgb(0x1a, 0x2b, 0x3c)),
+        ("208", Accent::Indexed(208)),
+        ("  yellow ", Accent::Yellow),
+    ];
+    for (spelling, expected) in cases {
+        let path = fx.write(&format!("[profiles.x]\naccent = \"{spelling}\"\n"));
+        let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+        assert_eq!(s.accent, Some(expected), "{spelling:?}");
+        assert_eq!(
+            Color::from_str(&expected.to_string()),
+            Color::from_str(spelling.trim()),
+            "{spelling:?} shown as {expected}"
+        );
+    }
+    for bad in ["reddish", "#ff00", "#gg0000", "256", "", "reset"] {
+        let path = fx.write(&format!("[profiles.x]\naccent = \"{bad}\"\n"));
+        let msg = resolve_file(&path, &Overrides::default(), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(&format!("{}:2:10: accent", path.display())),
+            "{bad:?}: {msg}"
+        );
+    }
+}
+
+/// `config` reads files and the environment; the terminal library is the UI's business.
+#[test]
+fn config_does_not_depend_on_the_terminal_library() {
+    let source = include_str!("../src/config.rs");
+    assert!(!source.contains("ratatui"), "src/config.rs names ratatui");
 }
