@@ -489,10 +489,11 @@ fn server_error_texts_reach_stderr_without_controls_or_bidi() {
     let body = home.path().join("body.json");
     std::fs::write(&body, BODY).unwrap();
     let body = body.to_str().unwrap();
-    let cases: Vec<(Vec<&str>, Route)> = vec![
+    let cases: Vec<(Vec<&str>, Route, i32)> = vec![
         (
             vec!["create", "-f", body],
             json_route("POST /sip/create", 400, serde_json::json!({"detail": evil})),
+            4,
         ),
         (
             vec!["create", "-f", body],
@@ -501,6 +502,7 @@ fn server_error_texts_reach_stderr_without_controls_or_bidi() {
                 422,
                 serde_json::json!({"detail": [{"loc": ["body", evil], "msg": evil, "type": "x"}]}),
             ),
+            4,
         ),
         (
             vec!["create", "-f", body],
@@ -509,6 +511,7 @@ fn server_error_texts_reach_stderr_without_controls_or_bidi() {
                 200,
                 serde_json::json!({"success": false, "message": evil}),
             ),
+            5,
         ),
         (
             vec!["list"],
@@ -518,10 +521,12 @@ fn server_error_texts_reach_stderr_without_controls_or_bidi() {
                 content_type: "text/plain",
                 body: format!("boom {evil}"),
             },
+            5,
         ),
         (
             vec!["list"],
             json_route("GET /sip/list", 401, serde_json::json!({"detail": evil})),
+            3,
         ),
         (
             vec!["deactivate", "ST_1"],
@@ -530,6 +535,7 @@ fn server_error_texts_reach_stderr_without_controls_or_bidi() {
                 404,
                 serde_json::json!({"success": false, "message": evil}),
             ),
+            6,
         ),
         (
             vec!["deactivate", "ST_1"],
@@ -538,14 +544,15 @@ fn server_error_texts_reach_stderr_without_controls_or_bidi() {
                 400,
                 serde_json::json!({"detail": evil}),
             ),
+            4,
         ),
     ];
-    for (args, route) in cases {
+    for (args, route, code) in cases {
         let what = format!("{args:?} against {} {}", route.status, route.body);
         let server = Hostile::start(vec![route]);
         let vars = server.vars();
         let out = home.run(&args, &as_refs(&vars));
-        assert_ne!(out.status.code(), Some(0), "{what}: {out:?}");
+        assert_eq!(out.status.code(), Some(code), "{what}: {out:?}");
         assert!(
             !out.stderr.is_empty() && text(&out.stderr).contains('a'),
             "{what}: {out:?}"
