@@ -451,35 +451,45 @@ pub async fn serve(mut opts: ServeOptions) -> Exit {
             return Exit::Usage;
         }
     };
+    // In place before "listening" is printed: a signal sent as soon as a script reads that
+    // line must stop the server cleanly, not by the signal's default action.
+    let stop = match stop_signal() {
+        Ok(stop) => stop,
+        Err(e) => {
+            say(&format!("trunktui serve: cannot listen for Ctrl+C: {e}"));
+            running.shutdown().await;
+            return Exit::Internal;
+        }
+    };
     say(&format!(
         "trunktui serve: listening on http://{} (Ctrl+C stops)",
         running.addr
     ));
-    wait_for_stop_signal().await;
+    stop.await;
     say("trunktui serve: stopping");
     running.shutdown().await;
     Exit::Ok
 }
 
-async fn wait_for_stop_signal() {
+/// Waits for Ctrl+C (SIGINT) or SIGTERM, listening from the moment it is called.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 

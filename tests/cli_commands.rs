@@ -249,11 +249,9 @@ impl Home {
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         let id = stdout(&out).trim_end().to_string();
         assert!(!id.is_empty() && !id.contains('\n'), "{out:?}");
-        assert!(
-            stderr(&out).contains(&format!(
-                "trunktui: created {id}; store the trunk id securely"
-            )),
-            "{out:?}"
+        assert_eq!(
+            stderr(&out),
+            format!("trunktui: created {id}; store the trunk id securely\n")
         );
         id
     }
@@ -285,9 +283,14 @@ fn create_list_and_deactivate_against_serve() {
     // The table: a header, then one aligned row with the first number and how many more.
     let out = home.run(&["list"], &env);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
     let table = stdout(&out);
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 2, "{table}");
+    assert!(
+        lines.iter().all(|l| !l.ends_with(' ')),
+        "trailing spaces: {table:?}"
+    );
     assert!(
         lines[0].starts_with("ID") && lines[0].contains("  NAME") && lines[0].contains("ADDRESS"),
         "{table}"
@@ -790,4 +793,94 @@ fn a_flag_after_the_command_wins_over_one_before() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let out = home.run(&["--base-url", &serve.base, "list"], &env);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings reach the client
+
+#[test]
+fn the_auth_scheme_is_detected_or_pinned() {
+    let home = Home::new();
+    let serve = Serve::start(&home, &["--auth-scheme", "bearer"]);
+    // Left to detection, the server's /openapi.json says bearer.
+    let out = home.run(&["list"], &serve.client(KEY));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // Pinned to the other header: refused.
+    let mut vars = serve.client(KEY).to_vec();
+    vars.push(("TRUNKTUI_AUTH_SCHEME", "x-api-key"));
+    let out = home.run(&["list"], &vars);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let out = home.run(&["list", "--auth-scheme", "bearer"], &vars);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// stdout that cannot be written
+
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer
+}
+
+fn dev_full() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+}
+
+#[test]
+fn a_closed_pipe_is_no_error_and_a_full_disk_is() {
+    let home = Home::new();
+    let serve = Serve::start(&home, &[]);
+    let env = serve.client(KEY);
+    home.create(TWILIO, &env);
+    for args in [&["list"][..], &["list", "--json"], &["config", "path"]] {
+        let out = home
+            .command(args, &env)
+            .stdout(closed_pipe())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {out:?}");
+
+        let out = home
+            .command(args, &env)
+            .stdout(dev_full())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        assert!(
+            stderr(&out).starts_with("trunktui: cannot write the "),
+            "{args:?}: {out:?}"
+        );
+    }
+    // The id of a trunk just created is worth a message whatever went wrong.
+    let file = home.body("body.json", TWILIO);
+    for stdout in [Stdio::from(closed_pipe()), Stdio::from(dev_full())] {
+        let out = home
+            .command(&["create", "-f", &file], &env)
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert!(
+            stderr(&out).contains("the trunk was created, but its id could not be written"),
+            "{out:?}"
+        );
+    }
+}
+
+/// A signal sent the moment serve says it listens stops it cleanly (exit 0, "stopping"),
+/// not by the signal's default action: the handlers are in place before the line is printed.
+#[test]
+fn serve_stops_cleanly_on_a_signal_sent_as_soon_as_it_listens() {
+    let home = Home::new();
+    for signal in ["TERM", "INT", "TERM", "INT", "TERM", "INT"] {
+        let mut serve = Serve::start(&home, &[]);
+        let status = serve.stop(signal);
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
+        serve.wait_for_line("trunktui serve: stopping");
+    }
 }

@@ -591,9 +591,64 @@ fn list_json_escapes_what_a_terminal_acts_on_and_loses_nothing() {
     assert_eq!(parsed[0]["trunk_name"], name);
     let (code, screen) = home.run_in_pty(&["list"], &as_refs(&vars));
     assert_eq!(code, Some(0), "{}", text(&screen));
+    assert!(
+        text(&screen).starts_with("\u{1b}[1mID "),
+        "no bold header: {:?}",
+        text(&screen)
+    );
     // The table's own bold header is the only escape allowed.
     let screen = text(&screen)
         .replace("\u{1b}[1m", "")
         .replace("\u{1b}[0m", "");
     assert_inert("list on a terminal", screen.as_bytes());
+}
+
+/// The table of a list whose entries lack what servers sometimes leave out.
+#[test]
+fn the_table_shows_what_is_missing_as_such() {
+    let list = serde_json::json!({
+        "success": true,
+        "message": "SIP trunks retrieved successfully",
+        "data": [
+            {"trunk_id": "ST_one", "trunk_name": "One", "trunk_numbers": ["+15550100000"],
+             "trunk_type": "twilio", "trunk_created_at": "yesterday"},
+            {"trunk_id": "ST_none", "trunk_name": "None", "trunk_numbers": [],
+             "trunk_type": "exotel"},
+            {"trunk_name": "no id"},
+        ],
+    });
+    let server = Hostile::start(vec![json_route("GET /sip/list", 200, list)]);
+    let home = Home::new();
+    let vars = server.vars();
+    let out = home.run(&["list"], &as_refs(&vars));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        text(&out.stderr),
+        "trunktui: warning: 1 list entries had no trunk_id and are not shown\n"
+    );
+    let table = text(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    // No address and no creator: the address column, unknown.
+    assert!(
+        lines[0].contains("ADDRESS") && !lines[0].contains("CREATED BY"),
+        "{table}"
+    );
+    let cells = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        cells(lines[1]),
+        ["ST_one", "One", "twilio", "?", "+15550100000", "yesterday"],
+        "{table}"
+    );
+    assert_eq!(
+        cells(lines[2]),
+        ["ST_none", "None", "exotel", "?", "-", "?"],
+        "{table}"
+    );
 }
