@@ -42,11 +42,18 @@ impl Exit {
     }
 }
 
+/// Every line the CLI writes to stderr goes through here. Most carry text a server chose
+/// (errors, ids, names), so each is sanitized like the screen: no control, bidi or format
+/// character reaches the terminal, whatever the server sent.
+pub fn say(line: &str) {
+    eprintln!("{}", text::sanitize(line));
+}
+
 fn fail(e: &ApiError) -> Exit {
-    eprintln!("trunktui: {e}");
+    say(&format!("trunktui: {e}"));
     if let ApiError::Invalid { fields, .. } = e {
         for f in fields {
-            eprintln!("  {}: {}", f.field, f.message);
+            say(&format!("  {}: {}", f.field, f.message));
         }
     }
     Exit::of(e)
@@ -55,11 +62,11 @@ fn fail(e: &ApiError) -> Exit {
 /// Loads the settings and prints their warnings; a broken configuration is exit 2.
 pub fn settings(flags: &Overrides) -> Result<Settings, Exit> {
     let settings = config::resolve(flags, &|name| std::env::var(name).ok()).map_err(|e| {
-        eprintln!("trunktui: {e}");
+        say(&format!("trunktui: {e}"));
         Exit::Usage
     })?;
     for w in &settings.warnings {
-        eprintln!("trunktui: warning: {w}");
+        say(&format!("trunktui: warning: {w}"));
     }
     Ok(settings)
 }
@@ -79,17 +86,17 @@ pub fn client_config(s: &Settings) -> ClientConfig {
 
 fn client(s: &Settings) -> Result<ApiClient, Exit> {
     ApiClient::new(client_config(s)).map_err(|e| {
-        eprintln!("trunktui: {e}");
+        say(&format!("trunktui: {e}"));
         Exit::Usage
     })
 }
 
 fn refuse_read_only(s: &Settings, what: &str) -> Result<(), Exit> {
     if s.read_only {
-        eprintln!(
+        say(&format!(
             "trunktui: profile {:?} is read_only, so {what} is refused; use another profile to change trunks",
             s.profile
-        );
+        ));
         return Err(Exit::Usage);
     }
     Ok(())
@@ -100,15 +107,16 @@ pub async fn list(flags: &Overrides, json: bool) -> Exit {
         let s = settings(flags)?;
         let list = client(&s)?.list().await.map_err(|e| fail(&e))?;
         if list.skipped > 0 {
-            eprintln!(
+            say(&format!(
                 "trunktui: warning: {} list entries had no trunk_id and are not shown",
                 list.skipped
-            );
+            ));
         }
         // One write per 64 KiB instead of one per line: 100,000 trunks are about 20 MB.
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         let written = if json {
-            serde_json::to_writer(&mut out, &list.trunks)
+            let mut json = serde_json::Serializer::with_formatter(&mut out, TerminalSafeJson);
+            serde::Serialize::serialize(&list.trunks, &mut json)
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out))
         } else {
@@ -117,7 +125,7 @@ pub async fn list(flags: &Overrides, json: bool) -> Exit {
         // A closed pipe (`| head`) is not an error worth a message.
         match written.and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                eprintln!("trunktui: cannot write the list: {e}");
+                say(&format!("trunktui: cannot write the list: {e}"));
                 Err(Exit::Internal)
             }
             _ => Ok(()),
@@ -220,48 +228,104 @@ pub async fn create(flags: &Overrides, file: &Path, dry_run: bool) -> Exit {
         let raw = read_input(file)?;
         let trunk = NewTrunk::from_json(&raw).map_err(|e| {
             let e = without_values(&e);
-            eprintln!(
+            say(&format!(
                 "trunktui: {} is not a create request: {e}. It must be a JSON object: either the document's body (trunk_name, trunk_address, trunk_numbers, trunk_auth_username, trunk_auth_password, trunk_type) or the later revision's (trunk_name, trunk_type, trunk_config with address, numbers, username, password for twilio, or exotel_number and optional sip_host, sip_port, sip_domain for exotel; passthrough_mode, passthrough_webhook_url)",
                 shown_path(file)
-            );
+            ));
             Exit::Invalid
         })?;
         let errors = validate::validate_new(&trunk);
         if !errors.is_empty() {
-            eprintln!("trunktui: invalid input in {}:", shown_path(file));
+            say(&format!("trunktui: invalid input in {}:", shown_path(file)));
             for e in &errors {
-                eprintln!("  {}: {}", e.field, e.message);
+                say(&format!("  {}: {}", e.field, e.message));
             }
             return Err(Exit::Invalid);
         }
         if dry_run {
-            eprintln!(
+            say(&format!(
                 "trunktui: valid {} body; would create {} trunk {:?} on {} (nothing sent, and the server was not asked which create API it speaks)",
                 trunk.revision(),
                 trunk.provider(),
                 text::sanitize(trunk.name()),
                 crate::api::client::shown_url(&s.base_url)
-            );
+            ));
             return Ok(());
         }
         refuse_read_only(&s, "create")?;
         let id = client(&s)?.create(&trunk).await.map_err(|e| {
             let code = fail(&e);
             if e.outcome_unknown() {
-                eprintln!(
-                    "trunktui: the outcome is unknown: the trunk may have been created. Run `trunktui list` before trying again, so it is not created twice"
-                );
+                say("trunktui: the outcome is unknown: the trunk may have been created. Run `trunktui list` before trying again, so it is not created twice");
             }
             code
         })?;
-        println!("{id}");
-        eprintln!(
-            "trunktui: created {}; store the trunk id securely",
-            text::sanitize(&id)
-        );
+        print_id(&id)?;
+        say(&format!(
+            "trunktui: created {id}; store the trunk id securely"
+        ));
         Ok(())
     };
     run.await.err().unwrap_or(Exit::Ok)
+}
+
+/// The new trunk's id on stdout, for scripts. An id holding characters a terminal acts on
+/// (a hostile server's OSC 52, a cursor query, a bidi override) reaches a terminal
+/// sanitized, and a pipe not at all: a script would use the bytes as sent, and a sanitized
+/// copy is not the id.
+fn print_id(id: &str) -> Result<(), Exit> {
+    let clean = !id.chars().any(text::acts_on_terminal);
+    let stdout = std::io::stdout();
+    let on_terminal = stdout.is_terminal();
+    if !clean && !on_terminal {
+        say(&format!(
+            "trunktui: the trunk was created, but the id the server sent holds control or \
+             invisible characters ({id}), so it is not written to stdout, which is not a \
+             terminal; `trunktui list` shows the trunk"
+        ));
+        return Err(Exit::Unreachable);
+    }
+    let mut out = stdout.lock();
+    if let Err(e) = writeln!(out, "{}", text::sanitize(id)).and_then(|()| out.flush()) {
+        say(&format!(
+            "trunktui: the trunk was created, but its id could not be written to stdout: {e}; \
+             `trunktui list` shows the trunk"
+        ));
+        return Err(Exit::Internal);
+    }
+    if !clean {
+        say(
+            "trunktui: warning: the id holds control or invisible characters, shown as \
+             placeholders (␛, �): it cannot be typed as shown",
+        );
+    }
+    Ok(())
+}
+
+/// JSON for `list --json` in which every character a terminal acts on is written as a
+/// `\uXXXX` escape (serde_json escapes only the C0 controls): the same JSON value, so
+/// nothing is lost, and as safe on a terminal as the table.
+struct TerminalSafeJson;
+
+impl serde_json::ser::Formatter for TerminalSafeJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if text::acts_on_terminal(c) {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
 }
 
 /// serde's message without the value it quotes ("invalid type: integer `8437291056`"):
@@ -298,12 +362,15 @@ fn read_input(file: &Path) -> Result<Vec<u8>, Exit> {
     };
     match result {
         Ok(_) if buf.len() as u64 > CAP => {
-            eprintln!("trunktui: {} is larger than 1 MiB", shown_path(file));
+            say(&format!(
+                "trunktui: {} is larger than 1 MiB",
+                shown_path(file)
+            ));
             Err(Exit::Invalid)
         }
         Ok(_) => Ok(buf),
         Err(e) => {
-            eprintln!("trunktui: cannot read {}: {e}", shown_path(file));
+            say(&format!("trunktui: cannot read {}: {e}", shown_path(file)));
             Err(Exit::Usage)
         }
     }
@@ -317,33 +384,32 @@ pub async fn deactivate(flags: &Overrides, trunk_id: &str) -> Exit {
             .deactivate(trunk_id)
             .await
             .map_err(|e| fail(&e))?;
-        eprintln!("trunktui: deactivated {}", text::sanitize(trunk_id));
+        say(&format!("trunktui: deactivated {trunk_id}"));
         Ok(())
     };
     run.await.err().unwrap_or(Exit::Ok)
 }
 
-/// The file `resolve` reads: --config, then TRUNKTUI_CONFIG, then the platform's place.
+/// The file `resolve` reads, chosen by the same function.
 fn config_file(flags: &Overrides) -> Option<std::path::PathBuf> {
-    flags
-        .config
-        .clone()
-        .or_else(|| {
-            std::env::var_os("TRUNKTUI_CONFIG")
-                .filter(|v| !v.is_empty())
-                .map(Into::into)
-        })
-        .or_else(config::default_config_path)
+    config::config_file(flags, &|name| std::env::var(name).ok()).path
 }
 
 pub fn config_path(flags: &Overrides) -> Exit {
     match config_file(flags) {
         Some(p) => {
-            println!("{}", p.display());
-            Exit::Ok
+            // A path the user chose, for scripts: written as it is. A closed pipe is no error.
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{}", p.display()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say(&format!("trunktui: cannot write the path: {e}"));
+                    Exit::Internal
+                }
+                _ => Exit::Ok,
+            }
         }
         None => {
-            eprintln!("trunktui: this platform has no configuration directory; pass --config PATH");
+            say("trunktui: this platform has no configuration directory; pass --config PATH");
             Exit::Usage
         }
     }
@@ -351,19 +417,19 @@ pub fn config_path(flags: &Overrides) -> Exit {
 
 pub fn config_init(flags: &Overrides) -> Exit {
     let Some(path) = config_file(flags) else {
-        eprintln!("trunktui: this platform has no configuration directory; pass --config PATH");
+        say("trunktui: this platform has no configuration directory; pass --config PATH");
         return Exit::Usage;
     };
     match config::init(&path) {
         Ok(()) => {
-            eprintln!(
+            say(&format!(
                 "trunktui: wrote {} (mode 0600); edit it to add your profiles",
                 path.display()
-            );
+            ));
             Exit::Ok
         }
         Err(e) => {
-            eprintln!("trunktui: {e}");
+            say(&format!("trunktui: {e}"));
             Exit::Usage
         }
     }
@@ -373,45 +439,57 @@ pub async fn serve(mut opts: ServeOptions) -> Exit {
     if opts.api_keys.is_empty() {
         let key = server::generate_api_key();
         // The one place a key is printed, on purpose: the user needs it to call the server.
-        eprintln!("trunktui serve: no --api-key given; generated one for this run: {key}");
+        say(&format!(
+            "trunktui serve: no --api-key given; generated one for this run: {key}"
+        ));
         opts.api_keys.push(key);
     }
     let running = match server::start(opts).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("trunktui serve: {e}");
+            say(&format!("trunktui serve: {e}"));
             return Exit::Usage;
         }
     };
-    eprintln!(
+    // In place before "listening" is printed: a signal sent as soon as a script reads that
+    // line must stop the server cleanly, not by the signal's default action.
+    let stop = match stop_signal() {
+        Ok(stop) => stop,
+        Err(e) => {
+            say(&format!("trunktui serve: cannot listen for Ctrl+C: {e}"));
+            running.shutdown().await;
+            return Exit::Internal;
+        }
+    };
+    say(&format!(
         "trunktui serve: listening on http://{} (Ctrl+C stops)",
         running.addr
-    );
-    wait_for_stop_signal().await;
-    eprintln!("trunktui serve: stopping");
+    ));
+    stop.await;
+    say("trunktui serve: stopping");
     running.shutdown().await;
     Exit::Ok
 }
 
-async fn wait_for_stop_signal() {
+/// Waits for Ctrl+C (SIGINT) or SIGTERM, listening from the moment it is called.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 
@@ -433,7 +511,7 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
         let running = match server::start(serve).await {
             Ok(running) => running,
             Err(e) => {
-                eprintln!("trunktui: cannot start the demo server: {e}");
+                say(&format!("trunktui: cannot start the demo server: {e}"));
                 return Exit::Internal;
             }
         };
@@ -453,14 +531,14 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
         let client = match ApiClient::new(cfg) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("trunktui: {e}");
+                say(&format!("trunktui: {e}"));
                 return Exit::Internal;
             }
         };
         crate::app::AppOptions {
             profile,
             client,
-            log_file: crate::app::default_log_file(),
+            log_file: config::default_log_file(),
             no_color,
             warnings: Vec::new(),
         }
@@ -478,11 +556,12 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
                 name: s.profile.clone(),
                 base_url: crate::api::client::shown_url(&s.base_url),
                 read_only: s.read_only,
-                accent: s.accent.clone(),
+                // The dashboard's profile still takes the colour's name (see the report).
+                accent: s.accent.map(|a| a.to_string()),
                 refresh_secs: s.refresh_secs,
             },
             client,
-            log_file: crate::app::default_log_file(),
+            log_file: config::default_log_file(),
             no_color,
             warnings: s.warnings.clone(),
         }
@@ -494,7 +573,7 @@ pub async fn dashboard(flags: &Overrides, demo: bool) -> Exit {
     match result {
         Ok(()) => Exit::Ok,
         Err(e) => {
-            eprintln!("trunktui: terminal error: {e}");
+            say(&format!("trunktui: terminal error: {e}"));
             Exit::Internal
         }
     }

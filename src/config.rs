@@ -93,8 +93,8 @@ pub struct Settings {
     /// Seconds between automatic list refreshes; 0 means off.
     pub refresh_secs: u64,
     pub read_only: bool,
-    /// A colour name or `#rrggbb`, already checked to parse as a ratatui colour.
-    pub accent: Option<String>,
+    /// The colour framing the dashboard, checked when the file was read.
+    pub accent: Option<Accent>,
     pub config_path: PathBuf,
     pub config_found: bool,
     /// Problems that do not stop the program but that the user should see.
@@ -205,7 +205,7 @@ struct ProfileFile {
     api_key_env: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<u64>>,
     connect_timeout_secs: Option<Spanned<u64>>,
-    refresh_secs: Option<u64>,
+    refresh_secs: Option<Spanned<u64>>,
     read_only: Option<bool>,
     accent: Option<Spanned<String>>,
 }
@@ -286,10 +286,74 @@ impl<'de> serde::de::Visitor<'de> for SecretVisitor {
     }
 }
 
+/// The platform's directories for trunktui; `None` when no home directory can be found.
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "trunktui")
+}
+
 /// The platform's place for the file: `~/.config/trunktui/config.toml` on Linux.
 /// `None` when no home directory can be found.
 pub fn default_config_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "trunktui").map(|d| d.config_dir().join("config.toml"))
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The one place that knows the state directory: `~/.local/state/trunktui` on Linux, the
+/// local data directory where a platform has no state directory.
+pub fn state_dir() -> Option<PathBuf> {
+    let dirs = project_dirs()?;
+    Some(
+        dirs.state_dir()
+            .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf),
+    )
+}
+
+/// Where the dashboard appends its status log.
+pub fn default_log_file() -> Option<PathBuf> {
+    state_dir().map(|d| d.join("trunktui.log"))
+}
+
+/// The configuration file to read and what named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// `None` when nothing names a file and no configuration directory can be found.
+    pub path: Option<PathBuf>,
+    /// The flag or variable that named the file; `None` for the platform's place, where a
+    /// missing file just means the built-in defaults.
+    pub named_by: Option<&'static str>,
+}
+
+/// The one choice of the file, for `resolve`, `config path` and `config init` alike:
+/// `--config`, then `TRUNKTUI_CONFIG` (blank counts as unset), then `default_path`.
+pub fn choose_file(
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    default_path: Option<PathBuf>,
+) -> ConfigFile {
+    match (&flags.config, set(env, ENV_CONFIG)) {
+        (Some(path), _) => ConfigFile {
+            path: Some(path.clone()),
+            named_by: Some(FLAG_CONFIG),
+        },
+        (None, Some(path)) => ConfigFile {
+            path: Some(PathBuf::from(path)),
+            named_by: Some(ENV_CONFIG),
+        },
+        (None, None) => ConfigFile {
+            path: default_path,
+            named_by: None,
+        },
+    }
+}
+
+/// `choose_file` with the platform's default place.
+pub fn config_file(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> ConfigFile {
+    choose_file(flags, env, default_config_path())
+}
+
+/// A variable's value, `None` when unset or blank: an empty variable (`TRUNKTUI_API_KEY=`)
+/// is how people unset things in scripts, so it is not an empty key or an empty path.
+fn set(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    env(name).filter(|v| !v.trim().is_empty())
 }
 
 /// Merge built-in defaults < file < environment < flags. `env` is injected so tests don't
@@ -302,48 +366,216 @@ pub fn resolve(
 }
 
 /// `resolve` with the default path given, so tests can stand in for the user's real file.
+/// The file is read and every profile checked; the profile chosen; its values, the
+/// environment's and the flags' layered; the key found; the result checked once more.
 pub fn resolve_with_default_path(
     flags: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
     default_path: Option<PathBuf>,
 ) -> Result<Settings, ConfigError> {
-    // An empty variable (`TRUNKTUI_API_KEY=`) is how people unset things in scripts; treat
-    // it as absent rather than as an empty key or an empty path.
-    let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
     let mut warnings = Vec::new();
+    let file = read_file(choose_file(flags, env, default_path), &mut warnings)?;
+    let env = |name: &str| set(env, name);
+    let profile_name = choose_profile(&file, flags, &env)?;
+    let empty = FileProfile::default();
+    let profile = file.profiles.get(&profile_name).unwrap_or(&empty);
+    let layer = flag_layer(flags)?
+        .over(env_layer(&env)?)
+        .over(profile.layer.clone());
+    let (api_key, key_source) = choose_key(&file, profile, &profile_name, &env, &mut warnings);
+    if file.found
+        && file.holds_key
+        && let Some(warning) = permission_warning(&file.path)
+    {
+        warnings.push(warning);
+    }
+    let base_url = checked_base_url(layer.base_url, &mut warnings)?;
+    Ok(Settings {
+        profile: profile_name,
+        base_url,
+        auth_scheme: layer.auth_scheme.unwrap_or(AuthScheme::Auto),
+        api_revision: layer.api_revision.unwrap_or_default().pinned(),
+        api_key,
+        key_source,
+        timeout: Duration::from_secs(layer.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+        connect_timeout: Duration::from_secs(
+            layer
+                .connect_timeout_secs
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS),
+        ),
+        refresh_secs: layer.refresh_secs.unwrap_or(DEFAULT_REFRESH_SECS),
+        read_only: layer.read_only.unwrap_or(false),
+        accent: layer.accent,
+        config_path: file.path,
+        config_found: file.found,
+        warnings,
+    })
+}
 
-    let (path, explicit) = match (&flags.config, env(ENV_CONFIG)) {
-        (Some(path), _) => (path.clone(), Some(FLAG_CONFIG)),
-        (None, Some(path)) => (PathBuf::from(path), Some(ENV_CONFIG)),
-        (None, None) => match default_path {
-            Some(path) => (path, None),
-            None => {
-                warnings.push(format!(
-                    "no configuration directory could be found (is HOME set?); using \
-                     built-in defaults; {FLAG_CONFIG} or {ENV_CONFIG} name a file"
-                ));
-                (PathBuf::new(), None)
-            }
-        },
+/// One layer's say on the settings (the file's profile, the environment or the flags);
+/// `None` leaves a setting to the layers below.
+#[derive(Debug, Clone, Default)]
+struct Layer {
+    /// The URL as given and where it came from ("--base-url", "path:3:12"), for messages.
+    base_url: Option<(String, String)>,
+    auth_scheme: Option<AuthScheme>,
+    api_revision: Option<RevisionSetting>,
+    timeout_secs: Option<u64>,
+    connect_timeout_secs: Option<u64>,
+    refresh_secs: Option<u64>,
+    read_only: Option<bool>,
+    accent: Option<Accent>,
+}
+
+impl Layer {
+    /// This layer over `lower`: every setting this one has wins.
+    fn over(self, lower: Layer) -> Layer {
+        Layer {
+            base_url: self.base_url.or(lower.base_url),
+            auth_scheme: self.auth_scheme.or(lower.auth_scheme),
+            api_revision: self.api_revision.or(lower.api_revision),
+            timeout_secs: self.timeout_secs.or(lower.timeout_secs),
+            connect_timeout_secs: self.connect_timeout_secs.or(lower.connect_timeout_secs),
+            refresh_secs: self.refresh_secs.or(lower.refresh_secs),
+            read_only: self.read_only.or(lower.read_only),
+            accent: self.accent.or(lower.accent),
+        }
+    }
+}
+
+/// The command line's layer; a value no layer could use is refused naming the flag.
+fn flag_layer(flags: &Overrides) -> Result<Layer, ConfigError> {
+    if let Some(secs) = flags.timeout_secs
+        && !Interval::Timeout.allows(secs)
+    {
+        return Err(ConfigError::Invalid {
+            origin: FLAG_TIMEOUT.to_string(),
+            message: Interval::Timeout.refusal(None),
+        });
+    }
+    Ok(Layer {
+        base_url: flags
+            .base_url
+            .as_ref()
+            .map(|url| (url.trim().to_string(), FLAG_BASE_URL.to_string())),
+        auth_scheme: flags.auth_scheme,
+        api_revision: flags.api_revision,
+        timeout_secs: flags.timeout_secs,
+        ..Layer::default()
+    })
+}
+
+/// The environment's layer (`env` already treats blank as unset); a value that cannot be
+/// used is refused naming the variable.
+fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
+    let invalid = |name: &str, message: String| ConfigError::Invalid {
+        origin: name.to_string(),
+        message,
     };
+    let auth_scheme = env(ENV_AUTH_SCHEME)
+        .map(|v| {
+            AuthScheme::parse(&v).ok_or_else(|| {
+                invalid(
+                    ENV_AUTH_SCHEME,
+                    format!("{v:?} is not an auth scheme: use auto, x-api-key or bearer"),
+                )
+            })
+        })
+        .transpose()?;
+    let api_revision = env(ENV_API_REVISION)
+        .map(|v| {
+            RevisionSetting::parse(&v).ok_or_else(|| {
+                invalid(
+                    ENV_API_REVISION,
+                    format!("{v:?} is not an API revision: use auto, v1 or v2"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(Layer {
+        base_url: env(ENV_BASE_URL).map(|url| (url.trim().to_string(), ENV_BASE_URL.to_string())),
+        auth_scheme,
+        api_revision,
+        ..Layer::default()
+    })
+}
 
-    let (text, config_found) = if path.as_os_str().is_empty() {
-        (None, false)
+/// The base URL the layers chose, checked: values from the file were checked with their
+/// line when it was read; the environment's and the flags' are checked here, naming the
+/// variable or flag.
+fn checked_base_url(
+    chosen: Option<(String, String)>,
+    warnings: &mut Vec<String>,
+) -> Result<String, ConfigError> {
+    let (base_url, origin) = chosen.unwrap_or_else(|| {
+        (
+            DEFAULT_BASE_URL.to_string(),
+            "the built-in default".to_string(),
+        )
+    });
+    let url =
+        parse_base_url(&base_url).map_err(|message| ConfigError::Invalid { origin, message })?;
+    if let Some(warning) = cleartext_warning(&base_url, &url) {
+        warnings.push(warning);
+    }
+    Ok(base_url)
+}
+
+/// The file as read and checked: every profile's values, converted.
+struct CheckedFile {
+    path: PathBuf,
+    found: bool,
+    default_profile: Option<String>,
+    profiles: BTreeMap<String, FileProfile>,
+    /// Some profile holds an API key, so the file's mode matters.
+    holds_key: bool,
+}
+
+/// One profile of the file, checked.
+#[derive(Debug, Default)]
+struct FileProfile {
+    layer: Layer,
+    key: FileKey,
+}
+
+/// How a profile names its key.
+#[derive(Debug, Default)]
+enum FileKey {
+    #[default]
+    None,
+    Key(ApiKey),
+    /// `api_key_env`: the name of the variable that holds it.
+    Env(String),
+}
+
+/// Reads the chosen file and checks every profile in it, not only the one used, so a
+/// mistake shows up before the day someone switches to that profile. A missing file is
+/// the built-in defaults unless a flag or variable named it.
+fn read_file(chosen: ConfigFile, warnings: &mut Vec<String>) -> Result<CheckedFile, ConfigError> {
+    let path = chosen.path.unwrap_or_else(|| {
+        warnings.push(format!(
+            "no configuration directory could be found (is HOME set?); using built-in \
+             defaults; {FLAG_CONFIG} or {ENV_CONFIG} name a file"
+        ));
+        PathBuf::new()
+    });
+    let (text, found) = if path.as_os_str().is_empty() {
+        (String::new(), false)
     } else {
         match fs::read_to_string(&path) {
-            Ok(text) => (Some(text), true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => match explicit {
+            Ok(text) => (text, true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match chosen.named_by {
                 Some(origin) => return Err(ConfigError::NotFound { path, origin }),
-                None => (None, false),
+                None => (String::new(), false),
             },
             Err(source) => return Err(ConfigError::Read { path, source }),
         }
     };
-    let text = text.unwrap_or_default();
     let file = parse_file(&path, &text)?;
-    let at =
-        |span: std::ops::Range<usize>, message: String| file_error(&path, &text, span, message);
-
+    let at = |span: std::ops::Range<usize>| {
+        let (line, column) = line_col(&text, span.start);
+        (path.clone(), line, column)
+    };
     let names: Vec<String> = file.profiles.keys().cloned().collect();
     if let Some(default) = &file.default_profile
         && !file.profiles.contains_key(default.get_ref())
@@ -360,185 +592,107 @@ pub fn resolve_with_default_path(
                 quoted_list(&names)
             )
         };
-        return Err(at(default.span(), message));
+        return Err(file_error(&path, &text, default.span(), message));
     }
-    // Every profile is checked, not only the chosen one, so a mistake shows up before the
-    // day someone switches to that profile.
-    for (name, profile) in &file.profiles {
-        check_profile(name, profile.get_ref(), &at)?;
+    let holds_key = file
+        .profiles
+        .values()
+        .any(|p| p.get_ref().api_key.is_some());
+    let mut profiles = BTreeMap::new();
+    for (name, profile) in file.profiles {
+        let checked = check_profile(&name, profile.into_inner(), &at)?;
+        profiles.insert(name, checked);
     }
+    Ok(CheckedFile {
+        default_profile: file.default_profile.map(Spanned::into_inner),
+        path,
+        found,
+        profiles,
+        holds_key,
+    })
+}
 
-    let explicit_profile = match (&flags.profile, env(ENV_PROFILE)) {
+/// The profile to use: `--profile`, then `TRUNKTUI_PROFILE`, then the file's choice.
+fn choose_profile(
+    file: &CheckedFile,
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, ConfigError> {
+    let names: Vec<String> = file.profiles.keys().cloned().collect();
+    let explicit = match (&flags.profile, env(ENV_PROFILE)) {
         (Some(name), _) => Some((name.clone(), FLAG_PROFILE)),
         (None, Some(name)) => Some((name, ENV_PROFILE)),
         (None, None) => None,
     };
-    let profile_name = match explicit_profile {
+    match explicit {
         Some((name, origin)) => {
-            let builtin = file.profiles.is_empty() && name == DEFAULT_PROFILE;
+            let builtin = names.is_empty() && name == DEFAULT_PROFILE;
             if !builtin && !file.profiles.contains_key(&name) {
                 return Err(ConfigError::UnknownProfile {
                     name,
                     origin,
-                    path,
-                    config_found,
+                    path: file.path.clone(),
+                    config_found: file.found,
                     available: names,
                 });
             }
-            name
+            Ok(name)
         }
         None => match &file.default_profile {
-            Some(name) => name.get_ref().clone(),
-            None if names.len() == 1 => names[0].clone(),
+            Some(name) => Ok(name.clone()),
+            None if names.len() == 1 => Ok(names[0].clone()),
             None if names.is_empty() || file.profiles.contains_key(DEFAULT_PROFILE) => {
-                DEFAULT_PROFILE.to_string()
+                Ok(DEFAULT_PROFILE.to_string())
             }
             // Silently running with built-in defaults would aim a file full of servers at
             // localhost with no key; asking is kinder.
-            None => {
-                return Err(ConfigError::NoDefaultProfile {
-                    path,
-                    available: names,
-                });
-            }
+            None => Err(ConfigError::NoDefaultProfile {
+                path: file.path.clone(),
+                available: names,
+            }),
         },
-    };
-    let empty = ProfileFile::default();
-    let profile = file
-        .profiles
-        .get(&profile_name)
-        .map_or(&empty, |p| p.get_ref());
-    let span_origin = |span: std::ops::Range<usize>| {
-        let (line, column) = line_col(&text, span.start);
-        format!("{}:{line}:{column}", path.display())
-    };
-
-    let (base_url, base_url_origin) = if let Some(url) = &flags.base_url {
-        (url.trim().to_string(), FLAG_BASE_URL.to_string())
-    } else if let Some(url) = env(ENV_BASE_URL) {
-        (url.trim().to_string(), ENV_BASE_URL.to_string())
-    } else if let Some(url) = &profile.base_url {
-        (url.get_ref().trim().to_string(), span_origin(url.span()))
-    } else {
-        (
-            DEFAULT_BASE_URL.to_string(),
-            "the built-in default".to_string(),
-        )
-    };
-    // File values were checked with their line above; the environment and flags are checked
-    // here, naming the variable or flag.
-    let url = parse_base_url(&base_url).map_err(|message| ConfigError::Invalid {
-        origin: base_url_origin,
-        message,
-    })?;
-    if let Some(warning) = cleartext_warning(&base_url, &url) {
-        warnings.push(warning);
     }
+}
 
-    let env_auth = env(ENV_AUTH_SCHEME)
-        .map(|v| {
-            AuthScheme::parse(&v).ok_or_else(|| ConfigError::Invalid {
-                origin: ENV_AUTH_SCHEME.to_string(),
-                message: format!("{v:?} is not an auth scheme: use auto, x-api-key or bearer"),
-            })
-        })
-        .transpose()?;
-    let auth_scheme = flags
-        .auth_scheme
-        .or(env_auth)
-        .or(profile.auth_scheme)
-        .unwrap_or(AuthScheme::Auto);
-    let env_revision = env(ENV_API_REVISION)
-        .map(|v| {
-            RevisionSetting::parse(&v).ok_or_else(|| ConfigError::Invalid {
-                origin: ENV_API_REVISION.to_string(),
-                message: format!("{v:?} is not an API revision: use auto, v1 or v2"),
-            })
-        })
-        .transpose()?;
-    let api_revision = flags
-        .api_revision
-        .or(env_revision)
-        .or(profile.api_revision)
-        .unwrap_or_default()
-        .pinned();
-
-    let timeout_secs = match flags.timeout_secs {
-        Some(0) => {
-            return Err(ConfigError::Invalid {
-                origin: FLAG_TIMEOUT.to_string(),
-                message: "timeout_secs must be at least 1".to_string(),
-            });
-        }
-        Some(secs) => secs,
-        None => profile
-            .timeout_secs
-            .as_ref()
-            .map_or(DEFAULT_TIMEOUT_SECS, |s| *s.get_ref()),
-    };
-    let connect_timeout_secs = profile
-        .connect_timeout_secs
-        .as_ref()
-        .map_or(DEFAULT_CONNECT_TIMEOUT_SECS, |s| *s.get_ref());
-
-    let (api_key, key_source) = if let Some(key) = env(ENV_API_KEY) {
-        if profile.api_key.is_some() || profile.api_key_env.is_some() {
+/// The key and where it came from: `TRUNKTUI_API_KEY`, then the profile's `api_key`, then
+/// the variable its `api_key_env` names.
+fn choose_key(
+    file: &CheckedFile,
+    profile: &FileProfile,
+    profile_name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> (Option<ApiKey>, String) {
+    if let Some(key) = env(ENV_API_KEY) {
+        if !matches!(profile.key, FileKey::None) {
             // Easy to forget after an export: say which key is really used.
             warnings.push(format!(
                 "{ENV_API_KEY} is set and is used instead of the key profile {profile_name} \
                  names; unset it to use the profile's key"
             ));
         }
-        (Some(ApiKey::new(key.trim())), ENV_API_KEY.to_string())
-    } else if let Some(key) = &profile.api_key {
-        let key = ApiKey::new(key.get_ref().0.expose().trim());
-        (Some(key), format!("api_key in {}", path.display()))
-    } else if let Some(var) = &profile.api_key_env {
-        let var = var.get_ref();
-        let source = format!("env var {var} (api_key_env of profile {profile_name})");
-        match env(var) {
-            Some(key) => (Some(ApiKey::new(key.trim())), source),
-            None => {
-                warnings.push(format!(
-                    "profile {profile_name}: api_key_env names {var}, which is not set (or \
-                     empty); no API key will be sent; set {var} or {ENV_API_KEY}"
-                ));
-                (None, format!("{source}, which is not set"))
+        return (Some(ApiKey::new(key.trim())), ENV_API_KEY.to_string());
+    }
+    match &profile.key {
+        FileKey::Key(key) => (
+            Some(key.clone()),
+            format!("api_key in {}", file.path.display()),
+        ),
+        FileKey::Env(var) => {
+            let source = format!("env var {var} (api_key_env of profile {profile_name})");
+            match env(var) {
+                Some(key) => (Some(ApiKey::new(key.trim())), source),
+                None => {
+                    warnings.push(format!(
+                        "profile {profile_name}: api_key_env names {var}, which is not set \
+                         (or empty); no API key will be sent; set {var} or {ENV_API_KEY}"
+                    ));
+                    (None, format!("{source}, which is not set"))
+                }
             }
         }
-    } else {
-        (None, "no key configured".to_string())
-    };
-
-    if config_found
-        && file
-            .profiles
-            .values()
-            .any(|p| p.get_ref().api_key.is_some())
-        && let Some(warning) = permission_warning(&path)
-    {
-        warnings.push(warning);
+        FileKey::None => (None, "no key configured".to_string()),
     }
-
-    Ok(Settings {
-        profile: profile_name,
-        base_url,
-        auth_scheme,
-        api_revision,
-        api_key,
-        key_source,
-        timeout: Duration::from_secs(timeout_secs),
-        connect_timeout: Duration::from_secs(connect_timeout_secs),
-        refresh_secs: profile.refresh_secs.unwrap_or(DEFAULT_REFRESH_SECS),
-        read_only: profile.read_only.unwrap_or(false),
-        accent: profile
-            .accent
-            .as_ref()
-            .map(|a| a.get_ref().trim().to_string()),
-        config_path: path,
-        config_found,
-        warnings,
-    })
 }
 
 fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
@@ -597,70 +751,263 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Checks one profile of the file and converts its values; errors name the value's line.
+/// `at` turns a span into the file, line and column.
 fn check_profile(
     name: &str,
-    profile: &ProfileFile,
-    at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
-) -> Result<(), ConfigError> {
+    profile: ProfileFile,
+    at: &dyn Fn(std::ops::Range<usize>) -> (PathBuf, usize, usize),
+) -> Result<FileProfile, ConfigError> {
+    let refuse = |span: std::ops::Range<usize>, message: String| {
+        let (path, line, column) = at(span);
+        ConfigError::File {
+            path,
+            line: Some(line),
+            column: Some(column),
+            message,
+        }
+    };
+    let mut layer = Layer {
+        auth_scheme: profile.auth_scheme,
+        api_revision: profile.api_revision,
+        read_only: profile.read_only,
+        ..Layer::default()
+    };
     if let Some(url) = &profile.base_url {
-        parse_base_url(url.get_ref().trim()).map_err(|m| at(url.span(), m))?;
-    }
-    if let Some(key) = &profile.api_key
-        && key.get_ref().0.expose().trim().is_empty()
-    {
-        return Err(at(
-            key.span(),
-            format!("api_key of profile `{name}` is empty; remove the line or fill in the key"),
+        let raw = url.get_ref().trim();
+        parse_base_url(raw).map_err(|m| refuse(url.span(), m))?;
+        let (path, line, column) = at(url.span());
+        layer.base_url = Some((
+            raw.to_string(),
+            format!("{}:{line}:{column}", path.display()),
         ));
     }
-    if let Some(var) = &profile.api_key_env {
-        if profile.api_key.is_some() {
-            return Err(at(
+    for (interval, secs, slot) in [
+        (
+            Interval::Timeout,
+            &profile.timeout_secs,
+            &mut layer.timeout_secs,
+        ),
+        (
+            Interval::ConnectTimeout,
+            &profile.connect_timeout_secs,
+            &mut layer.connect_timeout_secs,
+        ),
+        (
+            Interval::Refresh,
+            &profile.refresh_secs,
+            &mut layer.refresh_secs,
+        ),
+    ] {
+        if let Some(secs) = secs {
+            if !interval.allows(*secs.get_ref()) {
+                return Err(refuse(secs.span(), interval.refusal(Some(name))));
+            }
+            *slot = Some(*secs.get_ref());
+        }
+    }
+    if let Some(accent) = &profile.accent {
+        let parsed = accent.get_ref().parse::<Accent>().map_err(|()| {
+            refuse(
+                accent.span(),
+                format!(
+                    "accent `{}` of profile `{name}` is not a colour; use a name such as red, \
+                     yellow or lightblue, #rrggbb, or a colour number 0 to 255",
+                    accent.get_ref()
+                ),
+            )
+        })?;
+        layer.accent = Some(parsed);
+    }
+    let key = check_key(name, profile.api_key, profile.api_key_env, &refuse)?;
+    Ok(FileProfile { layer, key })
+}
+
+/// A profile's `api_key` or `api_key_env` (not both), checked.
+fn check_key(
+    name: &str,
+    api_key: Option<Spanned<SecretString>>,
+    api_key_env: Option<Spanned<String>>,
+    refuse: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+) -> Result<FileKey, ConfigError> {
+    Ok(match (api_key, api_key_env) {
+        (Some(_), Some(var)) => {
+            return Err(refuse(
                 var.span(),
                 format!(
                     "profile `{name}` sets both api_key and api_key_env; keep only one of them"
                 ),
             ));
         }
-        // A key pasted here by mistake would otherwise be echoed in the "not set" warning,
-        // so the value is not repeated.
-        if !is_env_var_name(var.get_ref()) {
-            return Err(at(
-                var.span(),
-                format!(
-                    "api_key_env of profile `{name}` must be the name of an environment \
-                     variable (UPPER_CASE letters, digits and _, e.g. PROD_TRUNK_KEY), not \
-                     the key itself; a key goes in api_key"
-                ),
-            ));
+        (Some(key), None) => {
+            let span = key.span();
+            let key = key.into_inner().0;
+            if key.expose().trim().is_empty() {
+                return Err(refuse(
+                    span,
+                    format!(
+                        "api_key of profile `{name}` is empty; remove the line or fill in the key"
+                    ),
+                ));
+            }
+            FileKey::Key(ApiKey::new(key.expose().trim()))
+        }
+        (None, Some(var)) => {
+            // A key pasted here by mistake would otherwise be echoed in the "not set"
+            // warning, so the value is not repeated.
+            if !is_env_var_name(var.get_ref()) {
+                return Err(refuse(
+                    var.span(),
+                    format!(
+                        "api_key_env of profile `{name}` must be the name of an environment \
+                         variable (UPPER_CASE letters, digits and _, e.g. PROD_TRUNK_KEY), not \
+                         the key itself; a key goes in api_key"
+                    ),
+                ));
+            }
+            FileKey::Env(var.into_inner())
+        }
+        (None, None) => FileKey::None,
+    })
+}
+
+/// A profile's accent colour, typed and checked when the file is read. The dashboard maps
+/// it to its terminal colour; `Display` writes the canonical name (`lightred`, `#ff8800`,
+/// `208`) that terminal colour parsers read as the same colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accent {
+    Black,
+    Red,
+    Green,
+    Yellow,
+    Blue,
+    Magenta,
+    Cyan,
+    Gray,
+    DarkGray,
+    LightRed,
+    LightGreen,
+    LightYellow,
+    LightBlue,
+    LightMagenta,
+    LightCyan,
+    White,
+    /// One of the 256 indexed terminal colours.
+    Indexed(u8),
+    Rgb(u8, u8, u8),
+}
+
+const ACCENT_NAMES: [(&str, Accent); 16] = [
+    ("black", Accent::Black),
+    ("red", Accent::Red),
+    ("green", Accent::Green),
+    ("yellow", Accent::Yellow),
+    ("blue", Accent::Blue),
+    ("magenta", Accent::Magenta),
+    ("cyan", Accent::Cyan),
+    ("gray", Accent::Gray),
+    ("darkgray", Accent::DarkGray),
+    ("lightred", Accent::LightRed),
+    ("lightgreen", Accent::LightGreen),
+    ("lightyellow", Accent::LightYellow),
+    ("lightblue", Accent::LightBlue),
+    ("lightmagenta", Accent::LightMagenta),
+    ("lightcyan", Accent::LightCyan),
+    ("white", Accent::White),
+];
+
+impl FromStr for Accent {
+    type Err = ();
+
+    /// Names in any case, with spaces, `-` or `_` (`Light-Red`), `bright` for `light` and
+    /// `grey` for `gray`; `#rrggbb`; or a colour number 0 to 255.
+    fn from_str(s: &str) -> Result<Accent, ()> {
+        let s = s.trim();
+        let name = s
+            .to_lowercase()
+            .replace([' ', '-', '_'], "")
+            .replace("bright", "light")
+            .replace("grey", "gray")
+            .replace("silver", "gray")
+            .replace("lightblack", "darkgray")
+            .replace("lightwhite", "white")
+            .replace("lightgray", "white");
+        if let Some((_, accent)) = ACCENT_NAMES.iter().find(|(n, _)| *n == name) {
+            return Ok(*accent);
+        }
+        if let Ok(index) = s.parse::<u8>() {
+            return Ok(Accent::Indexed(index));
+        }
+        let hex = s.strip_prefix('#').filter(|h| h.len() == 6).ok_or(())?;
+        let channel = |at: usize| {
+            hex.get(at..at + 2)
+                .and_then(|c| u8::from_str_radix(c, 16).ok())
+                .ok_or(())
+        };
+        Ok(Accent::Rgb(channel(0)?, channel(2)?, channel(4)?))
+    }
+}
+
+impl fmt::Display for Accent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Accent::Indexed(i) => write!(f, "{i}"),
+            Accent::Rgb(r, g, b) => write!(f, "#{r:02x}{g:02x}{b:02x}"),
+            named => {
+                let name = ACCENT_NAMES
+                    .iter()
+                    .find(|(_, a)| a == named)
+                    .map_or("gray", |(n, _)| n);
+                f.write_str(name)
+            }
         }
     }
-    for (field, secs) in [
-        ("timeout_secs", &profile.timeout_secs),
-        ("connect_timeout_secs", &profile.connect_timeout_secs),
-    ] {
-        if let Some(secs) = secs
-            && *secs.get_ref() == 0
-        {
-            return Err(at(
-                secs.span(),
-                format!("{field} of profile `{name}` must be at least 1"),
-            ));
+}
+
+/// The settings given in seconds. Each has a range: beyond it a clock cannot add the value
+/// (an `Instant` overflow once panicked the dashboard), and nobody waits hours for an answer.
+#[derive(Debug, Clone, Copy)]
+enum Interval {
+    Timeout,
+    ConnectTimeout,
+    Refresh,
+}
+
+impl Interval {
+    fn field(self) -> &'static str {
+        match self {
+            Interval::Timeout => "timeout_secs",
+            Interval::ConnectTimeout => "connect_timeout_secs",
+            Interval::Refresh => "refresh_secs",
         }
     }
-    if let Some(accent) = &profile.accent
-        && ratatui::style::Color::from_str(accent.get_ref().trim()).is_err()
-    {
-        return Err(at(
-            accent.span(),
-            format!(
-                "accent `{}` of profile `{name}` is not a colour; use a name such as red, \
-                 yellow or lightblue, or #rrggbb",
-                accent.get_ref()
-            ),
-        ));
+
+    fn range(self) -> std::ops::RangeInclusive<u64> {
+        match self {
+            Interval::Timeout | Interval::ConnectTimeout => 1..=3_600,
+            // 0 turns automatic refreshes off; a day is the longest interval.
+            Interval::Refresh => 0..=86_400,
+        }
     }
-    Ok(())
+
+    fn allows(self, secs: u64) -> bool {
+        self.range().contains(&secs)
+    }
+
+    /// "timeout_secs of profile `x` must be 1 to 3600 seconds"; without a profile for
+    /// values from a flag.
+    fn refusal(self, profile: Option<&str>) -> String {
+        let field = self.field();
+        let whose = profile
+            .map(|p| format!(" of profile `{p}`"))
+            .unwrap_or_default();
+        let (low, high) = (*self.range().start(), *self.range().end());
+        if low == 0 {
+            format!("{field}{whose} must be 0 (off) or 1 to {high} seconds")
+        } else {
+            format!("{field}{whose} must be {low} to {high} seconds")
+        }
+    }
 }
 
 /// A conventional variable name (`PROD_TRUNK_KEY`): upper case, digits and `_`. Keys are
@@ -676,20 +1023,27 @@ fn is_env_var_name(name: &str) -> bool {
     conventional && !looks_random
 }
 
-/// The base URL as the client will use it; the error says what is wrong, quoting the URL.
+/// The base URL as the client will use it; the error says what is wrong.
 fn parse_base_url(raw: &str) -> Result<reqwest::Url, String> {
-    // Checked before parsing because "localhost:8000" parses as a URL whose scheme is
-    // "localhost", which would make a confusing message.
+    let parsed = reqwest::Url::parse(raw);
+    // Repeated only through `shown_url`, which drops the userinfo; a value that does not
+    // parse with an authority is not repeated, since no parser can find the password in it
+    // (`user:pw@host` parses as the scheme `user`). Its file line or variable says which.
+    let named = match &parsed {
+        Ok(url) if !url.cannot_be_a_base() => {
+            format!("base_url `{}`", crate::api::client::shown_url(raw))
+        }
+        _ => "base_url".to_string(),
+    };
+    // Checked before the parse error because "localhost:8000" parses as a URL whose scheme
+    // is "localhost", which would make a confusing message.
     let lower = raw.to_ascii_lowercase();
     if !lower.starts_with("http://") && !lower.starts_with("https://") {
-        return Err(format!(
-            "base_url `{raw}` must start with http:// or https://"
-        ));
+        return Err(format!("{named} must start with http:// or https://"));
     }
-    let url =
-        reqwest::Url::parse(raw).map_err(|e| format!("base_url `{raw}` is not a URL: {e}"))?;
+    let url = parsed.map_err(|e| format!("{named} is not a URL: {e}"))?;
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("base_url `{raw}` has no host"));
+        return Err(format!("{named} has no host"));
     }
     Ok(url)
 }
@@ -710,8 +1064,9 @@ fn cleartext_warning(raw: &str, url: &reqwest::Url) -> Option<String> {
     };
     (!loopback).then(|| {
         format!(
-            "base_url {raw} uses plain http:// to a host that is not this machine: the API key \
-             and trunk passwords would travel in clear text; use https://"
+            "base_url {} uses plain http:// to a host that is not this machine: the API key \
+             and trunk passwords would travel in clear text; use https://",
+            crate::api::client::shown_url(raw)
         )
     })
 }
@@ -861,6 +1216,14 @@ mod tests {
         let cases = [
             ("[profiles.x]\ntimeout_secs = 0\n", ":2:16: timeout_secs"),
             (
+                "[profiles.x]\nrefresh_secs = 9223372036854775807\n",
+                ":2:16: refresh_secs of profile `x` must be 0 (off) or 1 to 86400 seconds",
+            ),
+            (
+                "[profiles.x]\ntimeout_secs = 3601\n",
+                ":2:16: timeout_secs of profile `x` must be 1 to 3600 seconds",
+            ),
+            (
                 "[profiles.x]\nconnect_timeout_secs = 0\n",
                 ":2:24: connect_timeout_secs",
             ),
@@ -882,11 +1245,11 @@ mod tests {
             ),
             (
                 "[profiles.x]\nbase_url = \"http://\"\n",
-                ":2:12: base_url `http://`",
+                ":2:12: base_url is not a URL: empty host",
             ),
             (
                 "[profiles.x]\nbase_url = \"localhost:8000\"\n",
-                ":2:12: base_url `localhost:8000` must start with http:// or https://",
+                ":2:12: base_url must start with http:// or https://",
             ),
             ("[profiles.x]\nread_only = \"yes\"\n", ":2:13: invalid type"),
         ];
@@ -898,10 +1261,18 @@ mod tests {
 
     #[test]
     fn accents_take_names_and_hex() {
-        for accent in ["red", "LightRed", "#ff0000"] {
+        for (accent, expected) in [
+            ("red", Accent::Red),
+            ("LightRed", Accent::LightRed),
+            ("#ff0000", Accent::Rgb(255, 0, 0)),
+        ] {
             let text = format!("[profiles.x]\naccent = \"{accent}\"\n");
             let s = resolve_text(&text, &[]).unwrap();
-            assert_eq!(s.accent.as_deref(), Some(accent));
+            assert_eq!(s.accent, Some(expected));
+        }
+        // Each name's text form reads back as itself.
+        for (_, accent) in ACCENT_NAMES {
+            assert_eq!(accent.to_string().parse::<Accent>(), Ok(accent));
         }
     }
 

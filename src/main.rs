@@ -170,14 +170,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Flags that would be silently ignored are refused, so nothing surprises.
     if cli.demo && cli.command.is_some() {
-        eprintln!(
-            "trunktui: --demo opens the dashboard on a built-in server; it does not go with a command"
+        commands::say(
+            "trunktui: --demo opens the dashboard on a built-in server; it does not go with a command",
         );
         return Exit::Usage.into();
     }
     if matches!(cli.command, Some(Command::Serve(_))) && cli.client.any() {
-        eprintln!(
-            "trunktui: serve takes its own flags (see trunktui serve --help); --config, --profile, --base-url, --auth-scheme, --api-revision and --timeout are for the client"
+        commands::say(
+            "trunktui: serve takes its own flags (see trunktui serve --help); --config, --profile, --base-url, --auth-scheme, --api-revision and --timeout are for the client",
         );
         return Exit::Usage.into();
     }
@@ -188,7 +188,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("trunktui: cannot start the async runtime: {e}");
+            commands::say(&format!("trunktui: cannot start the async runtime: {e}"));
             return Exit::Internal.into();
         }
     };

@@ -19,6 +19,12 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().map(placeholder).collect())
 }
 
+/// Whether a terminal could act on `c`, or it would hide or reorder the text around it:
+/// what `sanitize` replaces. Text free of these may be written to a terminal as it is.
+pub fn acts_on_terminal(c: char) -> bool {
+    needs_replacing(c)
+}
+
 fn needs_replacing(c: char) -> bool {
     c.is_control() || is_format(c) || zero_width_alone(c)
 }
@@ -35,8 +41,9 @@ fn zero_width_alone(c: char) -> bool {
     pair.graphemes(true).nth(1).is_some()
 }
 
-/// Characters of Unicode's "format" category and the like: they change how text around them
-/// is drawn (direction, joining, hiding) without being drawn themselves.
+/// Characters of Unicode's "format" category (all of it, as of Unicode 16) and the like:
+/// they change how text around them is drawn (direction, joining, hiding, breaking) without
+/// being drawn themselves.
 fn is_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}' // soft hyphen
@@ -48,12 +55,14 @@ fn is_format(c: char) -> bool {
         | '\u{08E2}'
         | '\u{180E}'
         | '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
+        | '\u{2028}'..='\u{2029}' // line and paragraph separators: a log viewer breaks there
         | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
         | '\u{2060}'..='\u{206F}' // word joiner, bidi isolates, deprecated formats
         | '\u{FEFF}'
         | '\u{FFF9}'..='\u{FFFB}'
         | '\u{110BD}'
         | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' // Egyptian hieroglyph format controls
         | '\u{1BCA0}'..='\u{1BCA3}'
         | '\u{1D173}'..='\u{1D17A}'
         | '\u{E0001}'

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use trunktui::api::{ApiRevision, AuthScheme};
-use trunktui::config::{self, ConfigError, Overrides, RevisionSetting, Settings};
+use trunktui::config::{self, Accent, ConfigError, Overrides, RevisionSetting, Settings};
 
 const FILE: &str = r##"
 default_profile = "staging"
@@ -123,7 +123,7 @@ fn the_file_overrides_the_defaults() {
     assert_eq!(s.connect_timeout, Duration::from_secs(7));
     assert_eq!(s.refresh_secs, 0);
     assert!(s.read_only);
-    assert_eq!(s.accent.as_deref(), Some("#ff8800"));
+    assert_eq!(s.accent, Some(Accent::Rgb(0xff, 0x88, 0x00)));
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
 
@@ -382,7 +382,7 @@ fn the_examples_production_profile_parses_when_uncommented() {
     };
     let s = resolve_file(&path, &flags, &[("PROD_TRUNK_KEY", "p")]).unwrap();
     assert!(s.read_only);
-    assert_eq!(s.accent.as_deref(), Some("red"));
+    assert_eq!(s.accent, Some(Accent::Red));
     assert_eq!(s.auth_scheme, AuthScheme::Bearer);
     assert!(s.base_url.starts_with("https://"));
     assert_eq!(s.api_key.unwrap().expose(), "p");
@@ -596,6 +596,21 @@ fn plain_http_to_another_host_is_a_warning() {
         assert!(s.warnings[0].contains("clear text"), "{:?}", s.warnings);
         assert!(!s.warnings[0].contains("k-123"));
     }
+    // The warning names the host but not the URL's password (the status log and the log
+    // file show it too).
+    let flags = Overrides {
+        base_url: Some("http://admin:TopSecret@10.0.0.5:8000/api?token=T0k3n".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_at(&flags, &[], fx.missing_default()).unwrap();
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].contains("10.0.0.5:8000/api"),
+        "{:?}",
+        s.warnings
+    );
+    assert!(!s.warnings[0].contains("TopSecret"), "{:?}", s.warnings);
+    assert!(!s.warnings[0].contains("T0k3n"), "{:?}", s.warnings);
 }
 
 #[test]
@@ -639,4 +654,187 @@ fn auth_scheme_and_revision_layer_like_the_rest() {
         .unwrap_err()
         .to_string();
     assert!(err.contains(":2:") && err.contains("api_revision"), "{err}");
+}
+
+/// Durations beyond what a clock can add (`refresh_secs = 9223372036854775807` once panicked
+/// the dashboard) are refused when the config is read, naming where and the allowed range.
+#[test]
+fn out_of_range_durations_are_refused_with_the_allowed_range() {
+    let fx = Fixture::new();
+    let cases = [
+        (
+            "[profiles.x]\nrefresh_secs = 9223372036854775807\n",
+            ":2:16: refresh_secs of profile `x` must be 0 (off) or 1 to 86400 seconds",
+        ),
+        (
+            "[profiles.x]\nrefresh_secs = 86401\n",
+            ":2:16: refresh_secs",
+        ),
+        (
+            "[profiles.x]\ntimeout_secs = 3601\n",
+            ":2:16: timeout_secs of profile `x` must be 1 to 3600 seconds",
+        ),
+        (
+            "[profiles.x]\nconnect_timeout_secs = 9223372036854775807\n",
+            ":2:24: connect_timeout_secs of profile `x` must be 1 to 3600 seconds",
+        ),
+        // A profile that is not the chosen one is checked too.
+        (
+            "default_profile = \"a\"\n[profiles.a]\n[profiles.b]\nrefresh_secs = 100000\n",
+            ":4:16: refresh_secs of profile `b`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let path = fx.write(text);
+        let msg = resolve_file(&path, &Overrides::default(), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(&path.display().to_string()) && msg.contains(expected),
+            "{text:?}: {msg}"
+        );
+    }
+    for secs in [0, 3601, u64::MAX] {
+        let flags = Overrides {
+            timeout_secs: Some(secs),
+            ..Overrides::default()
+        };
+        let msg = resolve_at(&flags, &[], fx.missing_default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg, "--timeout: timeout_secs must be 1 to 3600 seconds",
+            "{secs}"
+        );
+    }
+    // The ends of each range are accepted.
+    let path = fx.write(
+        "[profiles.x]\nrefresh_secs = 86400\ntimeout_secs = 3600\nconnect_timeout_secs = 3600\n",
+    );
+    let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+    assert_eq!(s.refresh_secs, 86400);
+    assert_eq!(s.timeout, Duration::from_secs(3600));
+    assert_eq!(s.connect_timeout, Duration::from_secs(3600));
+    let path =
+        fx.write("[profiles.x]\nrefresh_secs = 1\ntimeout_secs = 1\nconnect_timeout_secs = 1\n");
+    let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+    assert_eq!(
+        (s.refresh_secs, s.timeout, s.connect_timeout),
+        (1, Duration::from_secs(1), Duration::from_secs(1))
+    );
+    let flags = Overrides {
+        timeout_secs: Some(3600),
+        ..Overrides::default()
+    };
+    let s = resolve_at(&flags, &[], fx.missing_default()).unwrap();
+    assert_eq!(s.timeout, Duration::from_secs(3600));
+}
+
+/// `config path` and `config init` use `choose_file`; `resolve` must read the file it names.
+#[test]
+fn choose_file_names_the_file_resolve_reads() {
+    let fx = Fixture::new();
+    let named = fx.write("[profiles.named]\n");
+    let named_str = named.to_str().unwrap();
+    let flagged = fx.dir.path().join("flag.toml");
+    fs::write(&flagged, "[profiles.flagged]\n").unwrap();
+    set_mode(&flagged, 0o600);
+    let with_flag = Overrides {
+        config: Some(flagged.clone()),
+        ..Overrides::default()
+    };
+    type Case<'a> = (
+        &'a Overrides,
+        Vec<(&'a str, &'a str)>,
+        PathBuf,
+        Option<&'a str>,
+    );
+    let cases: [Case; 4] = [
+        (
+            &Overrides::default(),
+            vec![],
+            fx.missing_default().unwrap(),
+            None,
+        ),
+        (
+            &Overrides::default(),
+            vec![("TRUNKTUI_CONFIG", " \t")],
+            fx.missing_default().unwrap(),
+            None,
+        ),
+        (
+            &Overrides::default(),
+            vec![("TRUNKTUI_CONFIG", named_str)],
+            named.clone(),
+            Some("TRUNKTUI_CONFIG"),
+        ),
+        (
+            &with_flag,
+            vec![("TRUNKTUI_CONFIG", named_str)],
+            flagged.clone(),
+            Some("--config"),
+        ),
+    ];
+    for (flags, vars, expected, named_by) in cases {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let chosen = config::choose_file(flags, &|n| map.get(n).cloned(), fx.missing_default());
+        assert_eq!(chosen.path.as_ref(), Some(&expected), "{vars:?}");
+        assert_eq!(chosen.named_by, named_by, "{vars:?}");
+        let s = resolve_at(flags, &vars, fx.missing_default()).unwrap();
+        assert_eq!(s.config_path, expected, "{vars:?}");
+    }
+    let chosen = config::choose_file(&Overrides::default(), &|_| None, None);
+    assert_eq!(chosen.path, None);
+}
+
+/// The accent is a typed colour, checked when the file is read; its text form is what the
+/// dashboard's colour parser reads as the same colour as the spelling in the file.
+#[test]
+fn the_accent_is_a_typed_colour_the_dashboard_reads_alike() {
+    use ratatui::style::Color;
+    use std::str::FromStr;
+    let fx = Fixture::new();
+    let cases = [
+        ("red", Accent::Red),
+        ("LightRed", Accent::LightRed),
+        ("light-blue", Accent::LightBlue),
+        ("bright_green", Accent::LightGreen),
+        ("grey", Accent::Gray),
+        ("dark gray", Accent::DarkGray),
+        ("white", Accent::White),
+        ("#ff0000", Accent::Rgb(255, 0, 0)),
+        ("#1A2b3C", Accent::Rgb(0x1a, 0x2b, 0x3c)),
+        ("208", Accent::Indexed(208)),
+        ("  yellow ", Accent::Yellow),
+    ];
+    for (spelling, expected) in cases {
+        let path = fx.write(&format!("[profiles.x]\naccent = \"{spelling}\"\n"));
+        let s = resolve_file(&path, &Overrides::default(), &[]).unwrap();
+        assert_eq!(s.accent, Some(expected), "{spelling:?}");
+        assert_eq!(
+            Color::from_str(&expected.to_string()),
+            Color::from_str(spelling.trim()),
+            "{spelling:?} shown as {expected}"
+        );
+    }
+    for bad in ["reddish", "#ff00", "#gg0000", "256", "", "reset"] {
+        let path = fx.write(&format!("[profiles.x]\naccent = \"{bad}\"\n"));
+        let msg = resolve_file(&path, &Overrides::default(), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(&format!("{}:2:10: accent", path.display())),
+            "{bad:?}: {msg}"
+        );
+    }
+}
+
+/// `config` reads files and the environment; the terminal library is the UI's business.
+#[test]
+fn config_does_not_depend_on_the_terminal_library() {
+    let source = include_str!("../src/config.rs");
+    assert!(!source.contains("ratatui"), "src/config.rs names ratatui");
 }

@@ -841,3 +841,42 @@ fn fuzz_regressions_decode_without_panicking() {
         }
     }
 }
+
+/// Every character of Unicode 16's "format" category (Cf), and the line and paragraph
+/// separators (which break a line in a log viewer while a terminal shows nothing): the CLI
+/// writes server text to stderr through `sanitize`, so none of them may pass.
+#[test]
+fn every_format_and_separator_character_is_replaced() {
+    const CF_AND_SEPARATORS: &[(u32, u32)] = &[
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x2028, 0x2029),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    ];
+    let kept: Vec<String> = CF_AND_SEPARATORS
+        .iter()
+        .flat_map(|&(a, b)| a..=b)
+        .filter_map(char::from_u32)
+        .filter(|c| text::sanitize(&format!("a{c}b")).contains(*c) || !text::acts_on_terminal(*c))
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    assert!(kept.is_empty(), "sanitize keeps {}", kept.join(", "));
+}
