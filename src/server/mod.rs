@@ -126,10 +126,30 @@ pub enum ServerError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the trunk store {} is in use by another trunktui serve ({}); stop that one first, or give this one another --data file", .path.display(), lock_holder(*.holder, .lock))]
+    DataLocked {
+        path: PathBuf,
+        lock: PathBuf,
+        holder: Option<u32>,
+    },
+    #[error("cannot lock the trunk store {} (with {}): {source}", .path.display(), .lock.display())]
+    DataLockFailed {
+        path: PathBuf,
+        lock: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the built-in demo trunks are invalid: {0}")]
     DemoData(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Names the process that holds a data file's lock.
+fn lock_holder(pid: Option<u32>, lock: &std::path::Path) -> String {
+    match pid {
+        Some(pid) => format!("pid {pid}"),
+        None => format!("its pid is not yet written in {}", lock.display()),
+    }
 }
 
 fn bind_hint(source: &std::io::Error) -> &'static str {
