@@ -737,3 +737,117 @@ async fn v2_failures_other_than_validation_are_fastapi_details() {
     );
     server.shutdown().await;
 }
+
+/// Each rule of `validate_create_v2` gets the FastAPI `type` (and `ctx`) of its kind, with the
+/// rule's own words: a required text is `string_too_short`, a long one `string_too_long` with
+/// its own limit, and every other rule `value_error`.
+#[tokio::test]
+async fn v2_rule_errors_carry_the_type_of_their_kind() {
+    let server = serve(ApiRevision::V2, ServeAuth::Both, None, false).await;
+    let key = Header::ApiKey(KEY);
+    let entry = |reply: &Reply| {
+        assert_eq!(reply.status, 422, "{}", reply.text);
+        let detail = reply.json["detail"].as_array().unwrap();
+        assert_eq!(detail.len(), 1, "{}", reply.text);
+        let e = &detail[0];
+        (e["type"].clone(), e["msg"].clone(), e["ctx"].clone())
+    };
+
+    let twilio_cases = [
+        (
+            "trunk_name",
+            json!("   "),
+            ("string_too_short", "required", json!({"min_length": 1})),
+        ),
+        (
+            "trunk_name",
+            json!("n".repeat(101)),
+            (
+                "string_too_long",
+                "at most 100 characters (has 101)",
+                json!({"max_length": 100}),
+            ),
+        ),
+    ];
+    for (field, value, (kind, msg, ctx)) in twilio_cases {
+        let mut body = v2_twilio();
+        body[field] = value;
+        let reply = server.create(key, &body).await;
+        assert_eq!(entry(&reply), (json!(kind), json!(msg), ctx), "{field}");
+    }
+    let config_cases = [
+        (
+            v2_twilio(),
+            "numbers",
+            json!([]),
+            (
+                "value_error",
+                "Value error, at least one number is required",
+                json!({"error": {}}),
+            ),
+        ),
+        (
+            v2_twilio(),
+            "numbers",
+            json!(["5550100"]),
+            (
+                "value_error",
+                "Value error, \"5550100\" is not E.164: use + then country code and number, e.g. +15550100000",
+                json!({"error": {}}),
+            ),
+        ),
+        (
+            v2_exotel(),
+            "exotel_number",
+            json!("0".repeat(21)),
+            (
+                "string_too_long",
+                "at most 20 characters (has 21)",
+                json!({"max_length": 20}),
+            ),
+        ),
+        (
+            v2_exotel(),
+            "exotel_number",
+            json!(" "),
+            ("string_too_short", "required", json!({"min_length": 1})),
+        ),
+        (
+            v2_exotel(),
+            "sip_domain",
+            json!("d".repeat(101)),
+            (
+                "string_too_long",
+                "at most 100 characters",
+                json!({"max_length": 100}),
+            ),
+        ),
+        (
+            v2_exotel(),
+            "sip_port",
+            json!(70000),
+            (
+                "value_error",
+                "Value error, 70000 is not a port: use 1-65535",
+                json!({"error": {}}),
+            ),
+        ),
+    ];
+    for (mut body, field, value, (kind, msg, ctx)) in config_cases {
+        body["trunk_config"][field] = value;
+        let reply = server.create(key, &body).await;
+        assert_eq!(entry(&reply), (json!(kind), json!(msg), ctx), "{field}");
+    }
+    let mut body = v2_exotel();
+    body["passthrough_webhook_url"] = json!("ftp://hooks.example.com");
+    let reply = server.create(key, &body).await;
+    assert_eq!(
+        entry(&reply),
+        (
+            json!("value_error"),
+            json!("Value error, not a URL: use https://host/path"),
+            json!({"error": {}})
+        )
+    );
+    server.shutdown().await;
+}

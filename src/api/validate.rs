@@ -5,6 +5,47 @@ use super::types::{CreateTrunkRequest, CreateTrunkRequestV2, NewTrunk, TrunkConf
 
 pub const MAX_TEXT: usize = 100;
 
+/// The longest Exotel virtual number accepted.
+pub const MAX_EXOTEL_NUMBER: usize = 20;
+
+/// Which kind of rule a value broke, so that a caller can name it in its own vocabulary (the
+/// local server's FastAPI `type`s) without reading the English message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A text that is empty after trimming.
+    Required,
+    /// A text longer than `max` characters after trimming.
+    TooLong { max: usize },
+    /// Any other rule: the numbers (at least one, each E.164), a port's range, a URL, a
+    /// config of the trunk type's provider.
+    Invalid,
+}
+
+/// One broken rule: the request's field (dotted for v2, `trunk_config.address`), the rule's
+/// kind, and the words a person reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub field: String,
+    pub kind: RuleKind,
+    pub message: String,
+}
+
+impl RuleError {
+    fn new(field: &str, (kind, message): (RuleKind, String)) -> RuleError {
+        RuleError {
+            field: field.to_string(),
+            kind,
+            message,
+        }
+    }
+}
+
+impl From<RuleError> for FieldError {
+    fn from(rule: RuleError) -> FieldError {
+        FieldError::new(rule.field, rule.message)
+    }
+}
+
 /// `+` then 2 to 15 digits, the first not 0.
 pub fn is_e164(number: &str) -> bool {
     let Some(digits) = number.strip_prefix('+') else {
@@ -17,14 +58,26 @@ pub fn is_e164(number: &str) -> bool {
 
 /// The rule for every text field: 1 to 100 characters after trimming.
 pub fn check_text(value: &str) -> Option<String> {
+    text_rule(value, MAX_TEXT).map(|(_, message)| message)
+}
+
+/// A required text of 1 to `max` characters after trimming.
+fn text_rule(value: &str, max: usize) -> Option<(RuleKind, String)> {
     let len = value.trim().chars().count();
     if len == 0 {
-        Some("required".to_string())
-    } else if len > MAX_TEXT {
-        Some(format!("at most {MAX_TEXT} characters (has {len})"))
+        Some((RuleKind::Required, "required".to_string()))
+    } else if len > max {
+        Some((
+            RuleKind::TooLong { max },
+            format!("at most {max} characters (has {len})"),
+        ))
     } else {
         None
     }
+}
+
+fn numbers_rule(numbers: &[String]) -> Option<(RuleKind, String)> {
+    check_numbers(numbers).map(|message| (RuleKind::Invalid, message))
 }
 
 /// The rule for the numbers: at least one, each E.164.
@@ -90,14 +143,22 @@ pub fn validate_create(req: &CreateTrunkRequest) -> Vec<FieldError> {
 /// E.164; an Exotel number 1-20 characters; a SIP port 1-65535; a webhook URL http(s).
 /// Field names are the request's paths (`trunk_config.address`).
 pub fn validate_create_v2(req: &CreateTrunkRequestV2) -> Vec<FieldError> {
+    rules_v2(req).into_iter().map(FieldError::from).collect()
+}
+
+/// `validate_create_v2` with each rule's kind.
+pub fn rules_v2(req: &CreateTrunkRequestV2) -> Vec<RuleError> {
     let mut errors = Vec::new();
-    if let Some(message) = check_text(&req.trunk_name) {
-        errors.push(FieldError::new("trunk_name", message));
+    if let Some(rule) = text_rule(&req.trunk_name, MAX_TEXT) {
+        errors.push(RuleError::new("trunk_name", rule));
     }
     if req.trunk_config.provider() != req.trunk_type {
-        errors.push(FieldError::new(
+        errors.push(RuleError::new(
             "trunk_config",
-            format!("trunk_config must match trunk_type '{}'", req.trunk_type),
+            (
+                RuleKind::Invalid,
+                format!("trunk_config must match trunk_type '{}'", req.trunk_type),
+            ),
         ));
     }
     match &req.trunk_config {
@@ -107,24 +168,27 @@ pub fn validate_create_v2(req: &CreateTrunkRequestV2) -> Vec<FieldError> {
                 ("trunk_config.username", &c.username),
                 ("trunk_config.password", &c.password),
             ] {
-                if let Some(message) = check_text(value) {
-                    errors.push(FieldError::new(field, message));
+                if let Some(rule) = text_rule(value, MAX_TEXT) {
+                    errors.push(RuleError::new(field, rule));
                 }
             }
-            if let Some(message) = check_numbers(&c.numbers) {
-                errors.push(FieldError::new("trunk_config.numbers", message));
+            if let Some(rule) = numbers_rule(&c.numbers) {
+                errors.push(RuleError::new("trunk_config.numbers", rule));
             }
         }
         TrunkConfig::Exotel(c) => {
-            if let Some(message) = check_exotel_number(&c.exotel_number) {
-                errors.push(FieldError::new("trunk_config.exotel_number", message));
+            if let Some(rule) = text_rule(&c.exotel_number, MAX_EXOTEL_NUMBER) {
+                errors.push(RuleError::new("trunk_config.exotel_number", rule));
             }
             if let Some(port) = c.sip_port
                 && !(1..=65535).contains(&port)
             {
-                errors.push(FieldError::new(
+                errors.push(RuleError::new(
                     "trunk_config.sip_port",
-                    format!("{port} is not a port: use 1-65535"),
+                    (
+                        RuleKind::Invalid,
+                        format!("{port} is not a port: use 1-65535"),
+                    ),
                 ));
             }
             for (field, value) in [
@@ -134,9 +198,12 @@ pub fn validate_create_v2(req: &CreateTrunkRequestV2) -> Vec<FieldError> {
                 if let Some(v) = value
                     && v.trim().chars().count() > MAX_TEXT
                 {
-                    errors.push(FieldError::new(
+                    errors.push(RuleError::new(
                         field,
-                        format!("at most {MAX_TEXT} characters"),
+                        (
+                            RuleKind::TooLong { max: MAX_TEXT },
+                            format!("at most {MAX_TEXT} characters"),
+                        ),
                     ));
                 }
             }
@@ -145,7 +212,10 @@ pub fn validate_create_v2(req: &CreateTrunkRequestV2) -> Vec<FieldError> {
     if let Some(url) = &req.passthrough_webhook_url
         && let Some(message) = check_webhook_url(url)
     {
-        errors.push(FieldError::new("passthrough_webhook_url", message));
+        errors.push(RuleError::new(
+            "passthrough_webhook_url",
+            (RuleKind::Invalid, message),
+        ));
     }
     errors
 }
@@ -160,14 +230,7 @@ pub fn validate_new(trunk: &NewTrunk) -> Vec<FieldError> {
 
 /// An Exotel virtual number: 1-20 characters (national forms like 08044319240 are fine).
 pub fn check_exotel_number(number: &str) -> Option<String> {
-    let len = number.trim().chars().count();
-    if len == 0 {
-        Some("required".into())
-    } else if len > 20 {
-        Some(format!("at most 20 characters (has {len})"))
-    } else {
-        None
-    }
+    text_rule(number, MAX_EXOTEL_NUMBER).map(|(_, message)| message)
 }
 
 /// The non-blocking hint for an Exotel number that is not E.164.
@@ -309,6 +372,51 @@ mod tests {
         assert!(exotel_number_hint("08044319240").is_some());
         assert!(exotel_number_hint("+918044319240").is_none());
         assert!(check_port_text("0").is_some() && check_port_text("").is_none());
+    }
+
+    #[test]
+    fn v2_rules_have_kinds_and_keep_their_words() {
+        use crate::api::{CreateTrunkRequestV2, ExotelConfig, TrunkConfig};
+        let req = CreateTrunkRequestV2 {
+            trunk_name: " ".into(),
+            trunk_type: Provider::Exotel,
+            trunk_config: TrunkConfig::Exotel(ExotelConfig {
+                exotel_number: "0".repeat(21),
+                sip_host: Some("h".repeat(101)),
+                sip_port: Some(0),
+                sip_domain: None,
+            }),
+            passthrough_mode: false,
+            passthrough_webhook_url: None,
+        };
+        let rules: Vec<_> = rules_v2(&req)
+            .into_iter()
+            .map(|r| (r.field, r.kind, r.message))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("trunk_name".into(), RuleKind::Required, "required".into()),
+                (
+                    "trunk_config.exotel_number".into(),
+                    RuleKind::TooLong { max: 20 },
+                    "at most 20 characters (has 21)".into()
+                ),
+                (
+                    "trunk_config.sip_port".into(),
+                    RuleKind::Invalid,
+                    "0 is not a port: use 1-65535".into()
+                ),
+                (
+                    "trunk_config.sip_host".into(),
+                    RuleKind::TooLong { max: 100 },
+                    "at most 100 characters".into()
+                ),
+            ]
+        );
+        let fields: Vec<FieldError> = validate_create_v2(&req);
+        assert_eq!(fields.len(), 4);
+        assert_eq!(fields[1].message, "at most 20 characters (has 21)");
     }
 
     #[test]

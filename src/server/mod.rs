@@ -4,6 +4,7 @@
 //! or stderr (in `--demo` it runs under the dashboard); the caller prints what a person
 //! should see.
 
+mod accept;
 mod auth;
 mod demo;
 mod openapi;
@@ -40,6 +41,26 @@ pub struct ServeOptions {
     pub revision: ApiRevision,
     /// Which auth header to accept.
     pub auth: ServeAuth,
+}
+
+/// How long `serve` waits for a client before it gives up on the connection, so clients that
+/// stall (or never send anything) cannot hold sockets and file descriptors forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeLimits {
+    /// From the first byte of a request (or from when a kept-alive connection went idle)
+    /// until its whole header has arrived.
+    pub header_read: Duration,
+    /// From the end of the header until the whole body has arrived.
+    pub body_read: Duration,
+}
+
+impl Default for ServeLimits {
+    fn default() -> Self {
+        ServeLimits {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(30),
+        }
+    }
 }
 
 /// The auth headers `serve` accepts, so every kind of real server can be imitated.
@@ -105,10 +126,30 @@ pub enum ServerError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the trunk store {} is in use by another trunktui serve ({}); stop that one first, or give this one another --data file", .path.display(), lock_holder(*.holder, .lock))]
+    DataLocked {
+        path: PathBuf,
+        lock: PathBuf,
+        holder: Option<u32>,
+    },
+    #[error("cannot lock the trunk store {} (with {}): {source}", .path.display(), .lock.display())]
+    DataLockFailed {
+        path: PathBuf,
+        lock: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the built-in demo trunks are invalid: {0}")]
     DemoData(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Names the process that holds a data file's lock.
+fn lock_holder(pid: Option<u32>, lock: &std::path::Path) -> String {
+    match pid {
+        Some(pid) => format!("pid {pid}"),
+        None => format!("its pid is not yet written in {}", lock.display()),
+    }
 }
 
 fn bind_hint(source: &std::io::Error) -> &'static str {
@@ -129,7 +170,7 @@ fn bind_hint(source: &std::io::Error) -> &'static str {
 pub struct RunningServer {
     pub addr: SocketAddr,
     stop: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -154,8 +195,16 @@ impl RunningServer {
 }
 
 /// Binds (port 0 allowed), loads or seeds the store, spawns the server task on the current
-/// tokio runtime, and returns at once.
+/// tokio runtime, and returns at once. Clients get the default `ServeLimits`.
 pub async fn start(opts: ServeOptions) -> Result<RunningServer, ServerError> {
+    start_with(opts, ServeLimits::default()).await
+}
+
+/// `start` with limits of the caller's choosing.
+pub async fn start_with(
+    opts: ServeOptions,
+    limits: ServeLimits,
+) -> Result<RunningServer, ServerError> {
     let owners = auth::Owners::new(&opts.api_keys)?;
     let mut store = match opts.data {
         Some(path) => store::Store::open(path).await?,
@@ -183,16 +232,13 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, ServerError> {
         revision: opts.revision,
         auth: opts.auth,
         openapi,
+        body_read: limits.body_read,
     }));
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                // A send and a dropped sender both mean stop.
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(accept::serve(listener, app, limits, async move {
+        // A send and a dropped sender both mean stop.
+        let _ = stopped.await;
+    }));
     Ok(RunningServer { addr, stop, task })
 }
 

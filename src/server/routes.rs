@@ -13,15 +13,16 @@ use crate::api::{ApiRevision, CreateTrunkRequest, FieldError, Provider};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::http::header::{CONNECTION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Mutex;
 
 /// The largest request body accepted; a trunk is a few hundred bytes.
@@ -41,6 +42,8 @@ pub(crate) struct AppState {
     pub auth: ServeAuth,
     /// The answer of `GET /openapi.json`, rendered once at start.
     pub openapi: String,
+    /// How long a create's body may take to arrive once its header has.
+    pub body_read: Duration,
 }
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
@@ -146,6 +149,22 @@ impl AppState {
         )
     }
 
+    /// The body stopped coming: answered, and the connection closed, so a stalled client does
+    /// not keep its socket.
+    fn body_too_slow(&self) -> Response {
+        let mut response = self.failure(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "Request timeout: the body did not arrive within {:?}",
+                self.body_read
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        response
+    }
+
     fn too_large(&self) -> Response {
         self.failure(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -183,11 +202,14 @@ fn unprocessable(problems: Vec<Problem>) -> Response {
         .into_response()
 }
 
-async fn create(
-    State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn create(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    // Read (within the limit) before anything is answered, as an extractor would: a refusal
+    // sent while the client is still sending could be lost to a reset.
+    let read = Bytes::from_request(request, &());
+    let Ok(body) = tokio::time::timeout(app.body_read, read).await else {
+        return app.body_too_slow();
+    };
     let owner = match app.authorize(&headers) {
         Ok(owner) => owner,
         Err(refused) => return *refused,

@@ -1,12 +1,13 @@
 //! The local server's trunks: kept in memory, or in one JSON file that is replaced atomically
-//! on every change. Knows nothing of HTTP and never holds a raw API key, only owner fingerprints.
+//! on every change, and locked against a second server for as long as the store lives. Knows
+//! nothing of HTTP and never holds a raw API key, only owner fingerprints.
 
 use super::ServerError;
 use crate::api::{CreateTrunkRequest, CreateTrunkRequestV2, Provider, TrunkConfig};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The layout of the data file; bumped when a build could no longer read an older file.
@@ -178,7 +179,10 @@ pub(crate) enum Deactivation {
 #[derive(Debug)]
 pub(crate) struct Store {
     trunks: Vec<StoredTrunk>,
+    /// Where saves go: the data file, or the file it is a symlink to (so the link stays one).
     path: Option<PathBuf>,
+    /// Held for as long as the store lives.
+    _lock: Option<DataLock>,
 }
 
 impl Store {
@@ -186,27 +190,37 @@ impl Store {
         Store {
             trunks: Vec::new(),
             path: None,
+            _lock: None,
         }
     }
 
-    /// Loads the file at `path`, or starts empty when there is none yet. Creates the parent
-    /// directory so a fresh `--data` location works, and saves once so that a location the
-    /// server cannot write fails now rather than at the first create.
+    /// Locks the file at `path` against other servers, removes temporary files a crash left
+    /// beside it (they may hold passwords), and loads it, or starts empty when there is none
+    /// yet. Creates the parent directory so a fresh `--data` location works, and saves once so
+    /// that a location the server cannot write fails now rather than at the first create.
     pub async fn open(path: PathBuf) -> Result<Store, ServerError> {
-        let (trunks, path) = blocking(move || {
-            if let Some(dir) = parent_dir(&path) {
-                create_private_dir(dir).map_err(|source| ServerError::DataUnwritable {
-                    path: path.clone(),
-                    source,
-                })?;
+        let (trunks, target, lock) = blocking(move || {
+            let unwritable = |source| ServerError::DataUnwritable {
+                path: path.clone(),
+                source,
+            };
+            let target = follow_symlinks(&path).map_err(|source| ServerError::DataUnreadable {
+                path: path.clone(),
+                source,
+            })?;
+            if let Some(dir) = parent_dir(&target) {
+                create_private_dir(dir).map_err(unwritable)?;
             }
-            let trunks = load(&path)?;
-            Ok((trunks, path))
+            let lock = DataLock::acquire(&path, &target)?;
+            remove_stale_temp_files(&target).map_err(unwritable)?;
+            let trunks = load(&target)?;
+            Ok((trunks, target, lock))
         })
         .await?;
         let mut store = Store {
             trunks: Vec::new(),
-            path: Some(path),
+            path: Some(target),
+            _lock: Some(lock),
         };
         store.replace(trunks).await?;
         Ok(store)
@@ -273,6 +287,153 @@ impl Store {
         self.trunks = trunks;
         Ok(())
     }
+}
+
+/// An exclusive lock on a data file, so that two servers never each rewrite it from their own
+/// copy. It is a file beside the data file (`trunks.json.lock`), since the data file itself is
+/// replaced at every save; it holds the pid of the server that has it, to name that server.
+/// The operating system releases it when the process ends, however it ends.
+#[derive(Debug)]
+struct DataLock {
+    path: PathBuf,
+    file: fs::File,
+}
+
+impl DataLock {
+    /// Locks `target` (the data file `shown` resolves to) or says which process has it.
+    fn acquire(shown: &Path, target: &Path) -> Result<DataLock, ServerError> {
+        let path = sibling(target, ".lock");
+        let failed = |source| ServerError::DataLockFailed {
+            path: shown.to_path_buf(),
+            lock: path.clone(),
+            source,
+        };
+        // A holder removes the file as it stops; a lock taken on the file it just removed
+        // would lock nothing, so such a lock is let go and the file opened again.
+        for _ in 0..10 {
+            let mut options = fs::OpenOptions::new();
+            options.read(true).write(true).create(true).truncate(false);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options.open(&path).map_err(failed)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut text = String::new();
+                    let _ = file.read_to_string(&mut text);
+                    return Err(ServerError::DataLocked {
+                        path: shown.to_path_buf(),
+                        lock: path.clone(),
+                        holder: text.trim().parse().ok(),
+                    });
+                }
+                Err(fs::TryLockError::Error(source)) => return Err(failed(source)),
+            }
+            if !still_at(&file, &path) {
+                continue;
+            }
+            file.set_len(0).map_err(failed)?;
+            writeln!(file, "{}", std::process::id()).map_err(failed)?;
+            return Ok(DataLock { path, file });
+        }
+        Err(failed(io::Error::other(
+            "it kept being replaced by another process",
+        )))
+    }
+}
+
+/// Removed while still held, so no other process takes a lock on a file that is then gone.
+impl Drop for DataLock {
+    fn drop(&mut self) {
+        if still_at(&self.file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn still_at(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Elsewhere an open file cannot be removed or replaced, so the path still names it.
+#[cfg(not(unix))]
+fn still_at(_file: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// The file `path` names once its symlinks are followed (it need not exist yet), so that
+/// saves replace the target and leave the link in place.
+fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // As many as Linux follows before it gives up with ELOOP.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&current)?;
+                current = match parent_dir(&current) {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "too many levels of symbolic links",
+    ))
+}
+
+/// `path` with `suffix` after its file name, in the same directory.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = format!("{name}{suffix}");
+    match parent_dir(path) {
+        Some(dir) => dir.join(name),
+        None => PathBuf::from(name),
+    }
+}
+
+/// The start of the names `write_atomic` gives its temporary files for `path`.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.tmp-")
+}
+
+/// Removes the temporary files of `path` that a process killed mid-save left behind. Only
+/// with the lock held: another server's could be in the middle of its save.
+fn remove_stale_temp_files(path: &Path) -> io::Result<()> {
+    let prefix = temp_prefix(path);
+    let dir = parent_dir(path).unwrap_or(Path::new("."));
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_name().to_string_lossy().starts_with(&prefix) || entry.file_type()?.is_dir()
+        {
+            continue;
+        }
+        match fs::remove_file(entry.path()) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Runs file I/O off the async workers; a panic there becomes an error, not a crash.
@@ -343,13 +504,16 @@ pub(crate) fn save(path: &Path, trunks: Vec<StoredTrunk>) -> Result<Vec<StoredTr
 /// one, never a mix: a private temp file in the same directory is filled and flushed to disk,
 /// renamed over the target, and the directory is flushed so the rename itself is durable.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "the data path names no file")
-    })?;
+    if path.file_name().is_none() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the data path names no file",
+        ));
+    }
     // A random part keeps two writers (or a leftover from a crash) from sharing a temp file.
     let tmp_name = format!(
-        ".{}.tmp-{}-{}",
-        name.to_string_lossy(),
+        "{}{}-{}",
+        temp_prefix(path),
         std::process::id(),
         super::random_base62(8)
     );
@@ -433,12 +597,14 @@ mod tests {
         }
     }
 
-    /// Every entry of the directory but the store itself: temp files must never be left over.
+    /// Every entry of the directory but the store itself and its lock (held while a store is
+    /// open): temp files must never be left over.
     fn others_in(dir: &Path, keep: &Path) -> Vec<PathBuf> {
+        let lock = sibling(keep, ".lock");
         fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p != keep)
+            .filter(|p| p != keep && *p != lock)
             .collect()
     }
 
@@ -681,6 +847,45 @@ mod tests {
         ] {
             assert!(file["trunks"][1].get(field).is_some(), "{field}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_lock_names_its_holder_and_goes_with_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trunks.json");
+        let lock = dir.path().join("trunks.json.lock");
+        let store = Store::open(path.clone()).await.unwrap();
+        assert_eq!(
+            fs::read_to_string(&lock).unwrap(),
+            format!("{}\n", std::process::id())
+        );
+        // Within one process too: the lock is the open file's, not the process's.
+        let err = Store::open(path.clone()).await.unwrap_err();
+        assert!(
+            matches!(&err, ServerError::DataLocked { holder: Some(pid), .. } if *pid == std::process::id()),
+            "{err:?}"
+        );
+        drop(store);
+        assert!(!lock.exists(), "the lock file is removed with the store");
+        let _again = Store::open(path).await.unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_followed_relative_to_their_own_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        fs::create_dir(&sub).unwrap();
+        std::os::unix::fs::symlink("sub/hop", dir.path().join("link")).unwrap();
+        std::os::unix::fs::symlink("../real.json", sub.join("hop")).unwrap();
+        assert_eq!(
+            follow_symlinks(&dir.path().join("link")).unwrap(),
+            sub.join("../real.json")
+        );
+        let plain = dir.path().join("plain.json");
+        assert_eq!(follow_symlinks(&plain).unwrap(), plain);
+        std::os::unix::fs::symlink("loop", dir.path().join("loop")).unwrap();
+        assert!(follow_symlinks(&dir.path().join("loop")).is_err());
     }
 
     #[test]

@@ -3,10 +3,8 @@
 //! and `input`/`ctx` where they help. This module checks shapes and types only; the rules are
 //! `validate_create_v2`'s. Unlike those servers it never echoes a secret in `input`.
 
-use crate::api::validate::validate_create_v2;
-use crate::api::{
-    CreateTrunkRequestV2, ExotelConfig, FieldError, Provider, TrunkConfig, TwilioConfig,
-};
+use crate::api::validate::{RuleError, RuleKind, rules_v2};
+use crate::api::{CreateTrunkRequestV2, ExotelConfig, Provider, TrunkConfig, TwilioConfig};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -118,7 +116,7 @@ pub(crate) fn parse_create_v2(body: &[u8]) -> Result<CreateTrunkRequestV2, Vec<P
     };
     let structural = read.problems;
     let mut problems = structural.clone();
-    for rule in validate_create_v2(&request) {
+    for rule in rules_v2(&request) {
         if rule.field == "trunk_config" {
             // The model-level check runs only on a body whose fields all have their shapes,
             // as in pydantic; its location is the whole body.
@@ -145,29 +143,25 @@ pub(crate) fn parse_create_v2(body: &[u8]) -> Result<CreateTrunkRequestV2, Vec<P
 }
 
 /// A rule of `validate_create_v2` as a FastAPI entry: the field's path as `loc`, the rule's
-/// own words as `msg`, and a type a FastAPI client knows.
-fn rule_problem(rule: &FieldError, body: &Value) -> Problem {
+/// own words as `msg`, and the type a FastAPI client knows for the rule's kind.
+fn rule_problem(rule: &RuleError, body: &Value) -> Problem {
     let path: Vec<&str> = rule.field.split('.').collect();
-    let (kind, msg, ctx) = if rule.message == "required" {
-        (
+    let (kind, msg, ctx) = match rule.kind {
+        RuleKind::Required => (
             "string_too_short",
             rule.message.clone(),
             json!({"min_length": 1}),
-        )
-    } else if let Some(rest) = rule.message.strip_prefix("at most ") {
-        // The limit is the rule's own ("at most 20 characters (has 21)").
-        let max: Option<u64> = rest.split_whitespace().next().and_then(|n| n.parse().ok());
-        (
+        ),
+        RuleKind::TooLong { max } => (
             "string_too_long",
             rule.message.clone(),
-            max.map_or_else(|| json!({}), |max| json!({"max_length": max})),
-        )
-    } else {
-        (
+            json!({"max_length": max}),
+        ),
+        RuleKind::Invalid => (
             "value_error",
             format!("Value error, {}", rule.message),
             json!({"error": {}}),
-        )
+        ),
     };
     let mut problem = Problem::new(kind, &path, msg).ctx(ctx);
     if let Some(input) = input_at(body, &path) {
@@ -176,7 +170,7 @@ fn rule_problem(rule: &FieldError, body: &Value) -> Problem {
     problem
 }
 
-fn mismatch(rule: &FieldError, body: &Value) -> Problem {
+fn mismatch(rule: &RuleError, body: &Value) -> Problem {
     Problem::new("value_error", &[], format!("Value error, {}", rule.message))
         .input(redact(body))
         .ctx(json!({"error": {}}))
