@@ -33,6 +33,7 @@ fn state(size: (u16, u16)) -> State {
     };
     let mut s = State::new(profile(), clock);
     s.size = size;
+    s.fit();
     s.connection = Connection::Ok;
     s.last_ok = Some(now.checked_sub(Duration::from_secs(12)).unwrap());
     s
@@ -194,10 +195,14 @@ fn loaded(size: (u16, u16)) -> State {
     s
 }
 
+/// Draws the state as the app would after its last event: `update` ends every event with
+/// `State::fit`, which hand-built states here have not been through.
 fn render(state: &State) -> Terminal<TestBackend> {
+    let mut state = state.clone();
+    state.fit();
     let (w, h) = state.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::draw(f, state)).unwrap();
+    terminal.draw(|f| ui::draw(f, &state)).unwrap();
     terminal
 }
 
@@ -724,10 +729,10 @@ fn the_oldest_log_entry_is_reachable_when_lines_wrap() {
         );
     }
     // Scroll as far up as the keys go (g in the log pane).
-    s.log.scroll = s.log.entries.len() - 1;
+    s.log.scroll_to_oldest();
     let screen = screen_text(&render(&s));
     assert!(screen.contains("11:59:48  GET /sip/list"), "{screen}");
-    s.log.scroll = 0;
+    s.log.scroll_to_newest();
     let screen = screen_text(&render(&s));
     assert!(!screen.contains("the very first line"), "{screen}");
     assert!(screen.contains("entry 7"), "{screen}");

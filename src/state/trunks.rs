@@ -222,8 +222,15 @@ impl TrunkTable {
         };
     }
 
+    /// Whether the filter hides anything: spaces alone filter nothing. The one definition
+    /// of "filtered", for keys, drawing and geometry alike.
     pub fn is_filtered(&self) -> bool {
         !self.filter.trim().is_empty()
+    }
+
+    /// The filter line is shown while typing and while a filter is in force.
+    pub fn shows_filter_line(&self) -> bool {
+        self.filtering || self.is_filtered()
     }
 }
 

@@ -49,9 +49,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         return;
     }
 
-    let show_filter = t.filtering || !t.filter.is_empty();
     let mut table_area = inner;
-    if show_filter && inner.height >= 2 {
+    if t.shows_filter_line() && inner.height >= 2 {
         table_area.height -= 1;
         let filter_area = Rect {
             y: inner.y + inner.height - 1,
@@ -182,15 +181,11 @@ impl Columns {
 fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focused: bool) {
     let t = &state.trunks;
     let cols = Columns::for_width(area.width);
-    let rows = usize::from(area.height.saturating_sub(1)).max(1);
+    // The rows and the scroll are the state's (`State::fit`); drawing does not move them.
+    let rows = state.panes.list.rows;
     let len = t.view.len();
     let selected = t.selected.min(len - 1);
-    // The state scrolls by the rows `layout` computes; if the filter line took one, keep the
-    // selection in sight without changing the state.
-    let mut offset = t.offset.min(selected);
-    if selected >= offset + rows {
-        offset = selected + 1 - rows;
-    }
+    let offset = t.offset.min(selected);
     let end = (offset + rows).min(len);
     let with_age = cols.created == CREATED_WITH_AGE;
 
