@@ -166,7 +166,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
             state.trunks.filtering = true;
         }
         Action::EditFilter(key) => edit_filter(state, key, rows),
-        Action::KeepFilter => state.trunks.filtering = false,
+        Action::KeepFilter => state.trunks.keep_filter(rows),
         Action::ClearFilter => {
             state.trunks.filtering = false;
             state.trunks.set_filter(String::new(), rows);

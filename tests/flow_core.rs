@@ -341,3 +341,18 @@ fn the_list_clamps_its_scroll_on_resize() {
     assert!(drawn.last().unwrap().contains("T49"), "{drawn:#?}");
     assert!(drawn.iter().all(|r| r.contains("twilio")), "{drawn:#?}");
 }
+
+#[test]
+fn a_filter_of_only_spaces_is_cleared_by_esc() {
+    let mut state = dashboard((80, 24), 3);
+    update(&mut state, ch('/'));
+    for _ in 0..3 {
+        update(&mut state, ch(' '));
+    }
+    press(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Esc);
+    let screen = rows_of(&state).join("\n");
+    assert!(!screen.contains("Esc clears"), "{screen}");
+    assert_eq!(state.trunks.filter, "", "the filter is gone");
+    assert_eq!(state.trunks.view.len(), 3);
+}

@@ -135,6 +135,15 @@ impl TrunkTable {
         self.clamp(visible_rows);
     }
 
+    /// Ends typing and keeps the filter; one of spaces alone is dropped, since it filters
+    /// nothing and Esc would have nothing to clear.
+    pub fn keep_filter(&mut self, visible_rows: usize) {
+        self.filtering = false;
+        if !self.is_filtered() && !self.filter.is_empty() {
+            self.set_filter(String::new(), visible_rows);
+        }
+    }
+
     pub fn set_sort(&mut self, sort: SortColumn, reverse: bool, visible_rows: usize) {
         let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
         self.sort = sort;
