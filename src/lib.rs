@@ -9,6 +9,7 @@ pub mod app;
 pub mod commands;
 pub mod config;
 pub mod event;
+pub mod keys;
 pub mod server;
 pub mod state;
 pub mod text;
