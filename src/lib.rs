@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod display;
 pub mod event;
 pub mod keys;
 pub mod server;

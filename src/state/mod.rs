@@ -182,15 +182,3 @@ impl State {
         self.last_ok.is_some() && self.connection != Connection::Ok
     }
 }
-
-/// "4s", "3m", "2h", "5d": short ages for the header and the created column.
-pub fn short_age(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m", s / 60),
-        3600..=86_399 => format!("{}h", s / 3600),
-        86_400..=31_535_999 => format!("{}d", s / 86_400),
-        _ => format!("{}y", s / 31_536_000),
-    }
-}
