@@ -7,7 +7,6 @@ use crate::api::ApiError;
 use crate::event::{ApiEvent, Command, Event};
 use crate::state::{Connection, Focus, FormField, FormState, Overlay, Severity, State, form};
 use crate::text;
-use crate::ui::layout;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use std::time::{Duration, Instant};
 use tui_input::InputRequest;
@@ -18,6 +17,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// The first things to do: say where we are and load the list.
 pub fn start(state: &mut State) -> Vec<Command> {
+    state.fit();
     let p = &state.profile;
     let line = format!(
         "profile {}: {}{}",
@@ -39,7 +39,7 @@ pub fn warn(state: &mut State, text: String) {
 }
 
 pub fn update(state: &mut State, event: Event) -> Vec<Command> {
-    match event {
+    let commands = match event {
         Event::Key(key) => {
             let action = action_for(state, key);
             apply(state, action)
@@ -50,8 +50,6 @@ pub fn update(state: &mut State, event: Event) -> Vec<Command> {
         }
         Event::Resize(w, h) => {
             state.size = (w, h);
-            let rows = list_rows(state);
-            state.trunks.clamp(rows);
             Vec::new()
         }
         Event::Tick => match state.next_refresh {
@@ -61,7 +59,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Command> {
             _ => Vec::new(),
         },
         Event::Api(answer) => answered(state, answer),
-    }
+    };
+    // Whatever changed (size, filter line, log lines), the panes' geometry follows.
+    state.fit();
+    commands
 }
 
 /// When the loop must wake up even if nothing happens: a refresh is due, or the header's
@@ -83,12 +84,18 @@ pub fn next_wakeup(state: &State) -> Option<Instant> {
     }
 }
 
-/// Rows the list shows now: the filter line, while shown, takes one.
+/// Rows the list shows now, as `State::fit` last computed them.
 fn list_rows(state: &State) -> usize {
-    let filter_line = state.trunks.filtering || state.trunks.is_filtered();
-    layout::list_rows(state.size)
-        .saturating_sub(usize::from(filter_line))
-        .max(1)
+    state.panes.list.rows
+}
+
+/// A page of the pane that has the keys: the log pages by its own height.
+fn page_rows(state: &State) -> isize {
+    let rows = match (state.focus, &state.overlay) {
+        (Focus::Log, Overlay::None) => state.panes.log.rows,
+        _ => state.panes.list.rows,
+    };
+    rows.max(1) as isize
 }
 
 fn log(state: &mut State, severity: Severity, text: String) {
@@ -144,15 +151,15 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
             }
         }
         Action::MoveBy(delta) => move_by(state, delta, rows),
-        Action::PageDown => move_by(state, rows as isize, rows),
-        Action::PageUp => move_by(state, -(rows as isize), rows),
+        Action::PageDown => move_by(state, page_rows(state), rows),
+        Action::PageUp => move_by(state, -page_rows(state), rows),
         Action::First => match state.focus {
             Focus::List => state.trunks.select_first(rows),
-            Focus::Log => state.log.scroll = state.log.entries.len().saturating_sub(1),
+            Focus::Log => state.log.scroll_to_oldest(),
         },
         Action::Last => match state.focus {
             Focus::List => state.trunks.select_last(rows),
-            Focus::Log => state.log.scroll = 0,
+            Focus::Log => state.log.scroll_to_newest(),
         },
         Action::OpenDetail => {
             if state.trunks.selected_trunk().is_some() {
@@ -164,7 +171,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
             state.trunks.filtering = true;
         }
         Action::EditFilter(key) => edit_filter(state, key, rows),
-        Action::KeepFilter => state.trunks.filtering = false,
+        Action::KeepFilter => state.trunks.keep_filter(rows),
         Action::ClearFilter => {
             state.trunks.filtering = false;
             state.trunks.set_filter(String::new(), rows);

@@ -4,6 +4,7 @@
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use std::time::{Duration, Instant};
 use time::macros::datetime;
@@ -33,6 +34,7 @@ fn state(size: (u16, u16)) -> State {
     };
     let mut s = State::new(profile(), clock);
     s.size = size;
+    s.fit();
     s.connection = Connection::Ok;
     s.last_ok = Some(now.checked_sub(Duration::from_secs(12)).unwrap());
     s
@@ -194,10 +196,14 @@ fn loaded(size: (u16, u16)) -> State {
     s
 }
 
+/// Draws the state as the app would after its last event: `update` ends every event with
+/// `State::fit`, which hand-built states here have not been through.
 fn render(state: &State) -> Terminal<TestBackend> {
+    let mut state = state.clone();
+    state.fit();
     let (w, h) = state.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::draw(f, state)).unwrap();
+    terminal.draw(|f| ui::draw(f, &state)).unwrap();
     terminal
 }
 
@@ -569,9 +575,18 @@ fn every_key_is_in_the_help() {
     let mut s = loaded((120, 40));
     s.overlay = Overlay::Help;
     let text = screen_text(&render(&s));
-    for (key, action) in ui::help::KEYS {
-        assert!(text.contains(key), "{key} missing");
-        assert!(text.contains(action), "{action} missing");
+    let [left, right] = ui::help::columns();
+    let rows: Vec<_> = left
+        .iter()
+        .chain(&right)
+        .flat_map(|s| s.rows.clone())
+        .collect();
+    assert!(rows.len() > 25, "{rows:?}");
+    for (key, action) in rows {
+        assert!(
+            text.lines().any(|l| l.contains(&key) && l.contains(action)),
+            "{key} {action} missing"
+        );
     }
 }
 
@@ -736,11 +751,258 @@ fn the_oldest_log_entry_is_reachable_when_lines_wrap() {
         );
     }
     // Scroll as far up as the keys go (g in the log pane).
-    s.log.scroll = s.log.entries.len() - 1;
+    s.log.scroll_to_oldest();
     let screen = screen_text(&render(&s));
     assert!(screen.contains("11:59:48  GET /sip/list"), "{screen}");
-    s.log.scroll = 0;
+    s.log.scroll_to_newest();
     let screen = screen_text(&render(&s));
     assert!(!screen.contains("the very first line"), "{screen}");
     assert!(screen.contains("entry 7"), "{screen}");
+}
+
+/// What the real client answers (what it speaks, then the list), against the project's own
+/// server when `serve_keys` is given, else against `base_url`. The defaults a new user has:
+/// the auth header and revision read from `/openapi.json`.
+fn real_answers(
+    base_url: &str,
+    key: Option<&str>,
+    serve_keys: Option<&[&str]>,
+) -> (
+    Result<trunktui::api::Negotiated, trunktui::api::ApiError>,
+    Result<trunktui::api::TrunkList, trunktui::api::ApiError>,
+) {
+    use trunktui::api::{ApiClient, ApiKey, AuthScheme, ClientConfig};
+    use trunktui::server::{ServeAuth, ServeOptions, start};
+    let patience = Duration::from_secs(20);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server = match serve_keys {
+            Some(keys) => Some(
+                start(ServeOptions {
+                    addr: ([127, 0, 0, 1], 0).into(),
+                    api_keys: keys.iter().map(|k| k.to_string()).collect(),
+                    data: None,
+                    demo_data: false,
+                    revision: trunktui::api::ApiRevision::V1,
+                    auth: ServeAuth::XApiKey,
+                })
+                .await
+                .expect("the server starts"),
+            ),
+            None => None,
+        };
+        let base = server
+            .as_ref()
+            .map_or_else(|| base_url.to_string(), |s| s.base_url());
+        let mut cfg = ClientConfig::new(base, key.map(ApiKey::new));
+        cfg.auth_scheme = AuthScheme::Auto;
+        cfg.api_revision = None;
+        cfg.key_source = "TRUNKTUI_API_KEY".into();
+        let client = ApiClient::new(cfg).unwrap();
+        let negotiated = tokio::time::timeout(patience, client.negotiate())
+            .await
+            .expect("negotiation ends");
+        let listed = tokio::time::timeout(patience, client.list())
+            .await
+            .expect("the list request ends");
+        if let Some(server) = server {
+            server.shutdown().await;
+        }
+        (negotiated, listed)
+    })
+}
+
+/// A new user's first screen: the dashboard started at `size`, and the real answers arrived
+/// through `update`, as the worker would deliver them.
+fn first_screen(
+    size: (u16, u16),
+    base_url: &str,
+    answers: &(
+        Result<trunktui::api::Negotiated, trunktui::api::ApiError>,
+        Result<trunktui::api::TrunkList, trunktui::api::ApiError>,
+    ),
+) -> State {
+    use trunktui::event::{ApiEvent, Command, Event};
+    use trunktui::update::{start, update};
+    let clock = Clock {
+        instant: Instant::now(),
+        wall: datetime!(2026-11-26 12:00 UTC),
+    };
+    let mut s = State::new(
+        Profile {
+            name: "default".into(),
+            base_url: base_url.into(),
+            read_only: false,
+            accent: None,
+            refresh_secs: 30,
+        },
+        clock,
+    );
+    update(&mut s, Event::Resize(size.0, size.1));
+    let cmds = start(&mut s);
+    let [
+        Command::Negotiate { id: asked },
+        Command::List { id: listed },
+    ] = cmds[..]
+    else {
+        panic!("start asks what the server speaks, then lists: {cmds:?}");
+    };
+    update(
+        &mut s,
+        Event::Api(ApiEvent::Negotiated {
+            id: asked,
+            result: answers.0.clone(),
+        }),
+    );
+    update(
+        &mut s,
+        Event::Api(ApiEvent::Listed {
+            id: listed,
+            elapsed: Duration::from_millis(3),
+            result: answers.1.clone(),
+        }),
+    );
+    s
+}
+
+fn assert_could_not_load(s: &State) {
+    let text = screen_text(&render(s));
+    assert!(text.contains("could not load trunks"), "{text}");
+}
+
+#[test]
+fn could_not_load_trunks_server_unreachable() {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once, and
+    // the address in the message is the same on every run.
+    let base = "http://127.0.0.1:1";
+    let answers = real_answers(base, Some("a-key"), None);
+    assert!(
+        matches!(answers.1, Err(trunktui::api::ApiError::Connect { .. })),
+        "{:?}",
+        answers.1
+    );
+    snap("could_not_load_unreachable", |size| {
+        let s = first_screen(size, base, &answers);
+        assert_eq!(s.connection, Connection::Unreachable);
+        assert_could_not_load(&s);
+        s
+    });
+}
+
+#[test]
+fn could_not_load_trunks_wrong_key() {
+    let answers = real_answers("", Some("a-wrong-key"), Some(&["the-right-key"]));
+    assert!(
+        matches!(answers.1, Err(trunktui::api::ApiError::Unauthorized { .. })),
+        "{:?}",
+        answers.1
+    );
+    // The server's port changes from run to run; the header shows the profile's URL.
+    snap("could_not_load_wrong_key", |size| {
+        let s = first_screen(size, "http://127.0.0.1:8000", &answers);
+        assert_eq!(s.connection, Connection::AuthFailed);
+        assert_could_not_load(&s);
+        s
+    });
+}
+
+#[test]
+fn could_not_load_trunks_no_key() {
+    let answers = real_answers("", None, Some(&["the-right-key"]));
+    assert!(
+        matches!(answers.1, Err(trunktui::api::ApiError::NoKey { .. })),
+        "{:?}",
+        answers.1
+    );
+    snap("could_not_load_no_key", |size| {
+        let s = first_screen(size, "http://127.0.0.1:8000", &answers);
+        assert_could_not_load(&s);
+        s
+    });
+}
+
+/// A session's log, from real events: a list, refreshes that failed (the real client's error
+/// for a refused connection) and came back, then a look back through the log.
+fn log_after_refreshes(size: (u16, u16)) -> State {
+    use trunktui::event::{ApiEvent, Command, Event};
+    use trunktui::update::update;
+    let (negotiated, refused) = real_answers("http://127.0.0.1:1", Some("a-key"), None);
+    let mut s = first_screen(
+        size,
+        "https://sip-api.staging.example.com/v1",
+        &(
+            negotiated,
+            Ok(trunktui::api::TrunkList {
+                trunks: trunks(),
+                skipped: 0,
+            }),
+        ),
+    );
+    let refresh = |s: &mut State, result| {
+        let cmds = update(
+            s,
+            Event::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+        );
+        let [Command::List { id }] = cmds[..] else {
+            panic!("r lists: {cmds:?}");
+        };
+        update(
+            s,
+            Event::Api(ApiEvent::Listed {
+                id,
+                elapsed: Duration::from_millis(4),
+                result,
+            }),
+        );
+    };
+    for _ in 0..6 {
+        refresh(&mut s, refused.clone());
+    }
+    refresh(
+        &mut s,
+        Ok(trunktui::api::TrunkList {
+            trunks: trunks(),
+            skipped: 0,
+        }),
+    );
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+    );
+    s
+}
+
+fn press(s: &mut State, code: KeyCode, times: usize) {
+    for _ in 0..times {
+        trunktui::update::update(
+            s,
+            trunktui::event::Event::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        );
+    }
+}
+
+#[test]
+fn log_scrolled_by_keys_shows_both_markers() {
+    snap("log_scrolled_by_keys", |size| {
+        let mut s = log_after_refreshes(size);
+        press(&mut s, KeyCode::Char('k'), 3);
+        let text = screen_text(&render(&s));
+        assert!(text.contains("↓3 newer") && text.contains("more"), "{text}");
+        s
+    });
+}
+
+#[test]
+fn log_at_its_oldest_line() {
+    snap("log_at_oldest", |size| {
+        let mut s = log_after_refreshes(size);
+        press(&mut s, KeyCode::Char('g'), 1);
+        let text = screen_text(&render(&s));
+        assert!(text.contains("newer") && !text.contains(" more "), "{text}");
+        assert!(text.contains("profile default"), "{text}");
+        s
+    });
 }

@@ -2,12 +2,14 @@
 //! `update` changes it; `ui` draws it.
 
 pub mod form;
+pub mod geometry;
 pub mod hints;
 pub mod log;
 pub mod trunks;
 
 pub use form::{FormField, FormState};
-pub use log::{LogEntry, LogState, Severity};
+pub use geometry::{Panes, Viewport};
+pub use log::{LogEntry, LogLine, LogState, LogView, LogWindow, Severity};
 pub use trunks::{SortColumn, TrunkTable};
 
 use crate::api::Negotiated;
@@ -124,12 +126,14 @@ pub struct State {
     /// Terminal size in cells, for paging and the too-small screen.
     pub size: (u16, u16),
     pub no_color: bool,
+    /// What each pane shows for `size`, from `geometry::panes`; set by `fit`.
+    pub panes: Panes,
     pub should_quit: bool,
 }
 
 impl State {
     pub fn new(profile: Profile, clock: Clock) -> State {
-        State {
+        let mut state = State {
             profile,
             api: None,
             connection: Connection::Connecting,
@@ -147,8 +151,24 @@ impl State {
             select_on_load: None,
             size: (80, 24),
             no_color: false,
+            panes: Panes::default(),
             should_quit: false,
-        }
+        };
+        state.fit();
+        state
+    }
+
+    /// Recomputes the panes' sizes from the terminal size and what the list shows, and keeps
+    /// both panes' scroll inside them: after a resize, a filter line coming or going, or
+    /// `no_color` changing how log lines wrap. `update` calls it after every event.
+    pub fn fit(&mut self) {
+        let panes = geometry::panes(self.size, self.trunks.shows_filter_line());
+        self.panes = panes;
+        self.trunks.clamp(panes.list.rows);
+        self.log.fit(LogView {
+            viewport: panes.log,
+            marks: self.no_color,
+        });
     }
 
     /// The age of the list, for "refreshed 12s ago".
@@ -160,17 +180,5 @@ impl State {
     /// The list is stale when the last refresh failed after an earlier success.
     pub fn is_stale(&self) -> bool {
         self.last_ok.is_some() && self.connection != Connection::Ok
-    }
-}
-
-/// "4s", "3m", "2h", "5d": short ages for the header and the created column.
-pub fn short_age(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m", s / 60),
-        3600..=86_399 => format!("{}h", s / 3600),
-        86_400..=31_535_999 => format!("{}d", s / 86_400),
-        _ => format!("{}y", s / 31_536_000),
     }
 }

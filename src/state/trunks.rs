@@ -135,6 +135,15 @@ impl TrunkTable {
         self.clamp(visible_rows);
     }
 
+    /// Ends typing and keeps the filter; one of spaces alone is dropped, since it filters
+    /// nothing and Esc would have nothing to clear.
+    pub fn keep_filter(&mut self, visible_rows: usize) {
+        self.filtering = false;
+        if !self.is_filtered() && !self.filter.is_empty() {
+            self.set_filter(String::new(), visible_rows);
+        }
+    }
+
     pub fn set_sort(&mut self, sort: SortColumn, reverse: bool, visible_rows: usize) {
         let keep = self.selected_trunk().map(|t| t.trunk_id.clone());
         self.sort = sort;
@@ -222,8 +231,15 @@ impl TrunkTable {
         };
     }
 
+    /// Whether the filter hides anything: spaces alone filter nothing. The one definition
+    /// of "filtered", for keys, drawing and geometry alike.
     pub fn is_filtered(&self) -> bool {
         !self.filter.trim().is_empty()
+    }
+
+    /// The filter line is shown while typing and while a filter is in force.
+    pub fn shows_filter_line(&self) -> bool {
+        self.filtering || self.is_filtered()
     }
 }
 

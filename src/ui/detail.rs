@@ -1,9 +1,10 @@
 //! The detail overlay: every field of the selected trunk in full, unknown ones as "?".
 //! Credentials are never part of a trunk; the overlay says so.
 
-use super::trunk_list::{age, parse_created, timestamp};
 use super::{Theme, centered, overlay_box, wrap};
 use crate::api::Trunk;
+use crate::api::types::parse_timestamp;
+use crate::display;
 use crate::state::State;
 use crate::text;
 use ratatui::Frame;
@@ -83,9 +84,13 @@ fn lines(trunk: &Trunk, state: &State, width: usize, theme: Theme) -> Vec<Line<'
     }
     match trunk.trunk_created_at.as_deref() {
         None => out.push(labelled("created", unknown(theme), theme)),
-        Some(raw) => match parse_created(raw) {
+        Some(raw) => match parse_timestamp(raw) {
             Some(t) => {
-                let shown = format!("{} ({} ago)", timestamp(t), age(t, state.clock.wall));
+                let shown = format!(
+                    "{} ({})",
+                    display::timestamp(t),
+                    display::ago(t, state.clock.wall)
+                );
                 out.push(labelled(
                     "created",
                     Span::raw(text::fit(&shown, room)),

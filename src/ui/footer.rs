@@ -1,8 +1,9 @@
 //! The footer line: the keys of whatever has the keys now (pane, filter, form or overlay),
-//! trimmed to the width by leaving out whole entries.
+//! read from the view's table in `keys`, trimmed to the width by leaving out whole entries.
 
 use super::Theme;
-use crate::state::{Focus, FormField, FormState, Overlay, State};
+use crate::keys::{Footer, Show, View};
+use crate::state::State;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,75 +21,23 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
 
 /// The keys for the current state, and how many at the end must stay when trimming.
 fn items(state: &State) -> (Vec<(&'static str, &'static str)>, usize) {
-    match &state.overlay {
-        Overlay::Help => (vec![("Esc/?/q", "close help")], 1),
-        Overlay::Detail => {
-            let mut keys = vec![("j/k", "next/previous trunk"), ("y", "copy id")];
-            if !state.profile.read_only {
-                keys.push(("d", "deactivate"));
-            }
-            keys.push(("Esc", "close"));
-            (keys, 1)
-        }
-        Overlay::ConfirmDeactivate { .. } => (vec![("y", "deactivate"), ("n/Esc", "cancel")], 2),
-        Overlay::Form => (form_keys(&state.form), 2),
-        Overlay::None if state.trunks.filtering => (
-            vec![
-                ("type", "to filter"),
-                ("Enter", "keep filter"),
-                ("Esc", "clear filter"),
-            ],
-            2,
-        ),
-        Overlay::None => match state.focus {
-            Focus::List => {
-                let mut keys = vec![
-                    ("j/k", "move"),
-                    ("Enter", "details"),
-                    ("/", "filter"),
-                    ("s/S", "sort"),
-                    ("r", "refresh"),
-                ];
-                if !state.profile.read_only {
-                    keys.extend([("n", "new"), ("d", "deactivate")]);
-                }
-                keys.extend([
-                    ("y", "copy id"),
-                    ("Tab", "log"),
-                    ("?", "help"),
-                    ("q", "quit"),
-                ]);
-                (keys, 2)
-            }
-            Focus::Log => (
-                vec![
-                    ("j/k", "scroll"),
-                    ("PgDn/PgUp", "page"),
-                    ("Tab", "list"),
-                    ("?", "help"),
-                    ("q", "quit"),
-                ],
-                2,
-            ),
-        },
-    }
-}
-
-/// The form's keys; the password toggle only where the form has a password.
-fn form_keys(form: &FormState) -> Vec<(&'static str, &'static str)> {
-    let mut keys = vec![("Tab/S-Tab", "field"), ("←/→", "switch")];
-    if form.fields().contains(&FormField::Password) {
-        keys.push((
-            "Ctrl+R",
-            if form.show_password {
-                "hide password"
-            } else {
-                "show password"
-            },
-        ));
-    }
-    keys.extend([("Enter", "create"), ("Esc", "close")]);
-    keys
+    let entries: Vec<Footer> = View::of(state)
+        .bindings()
+        .iter()
+        .filter_map(|b| b.shows_in_footer(state))
+        .collect();
+    let pinned = entries.iter().filter(|f| f.pinned).count();
+    let items = entries
+        .into_iter()
+        .map(|f| {
+            let text = match f.show {
+                Show::PasswordField if state.form.show_password => "hide password",
+                _ => f.text,
+            };
+            (f.key, text)
+        })
+        .collect();
+    (items, pinned)
 }
 
 /// "key action  key action", keeping the last `pinned` entries and as many of the others, in

@@ -2,7 +2,8 @@
 //! Parts give way by importance when the line is narrow.
 
 use super::{Theme, fit_spans};
-use crate::state::{Connection, State, short_age};
+use crate::display::short_age;
+use crate::state::{Connection, State};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -12,6 +12,7 @@ mod status_log;
 mod trunk_form;
 mod trunk_list;
 
+use crate::state::geometry::{self, Area};
 use crate::state::{Overlay, State};
 use crate::text;
 use ratatui::Frame;
@@ -25,25 +26,26 @@ use std::str::FromStr;
 pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
     let theme = Theme::new(state);
-    if layout::too_small(area) {
+    let size = (area.width, area.height);
+    if geometry::too_small(size) {
         draw_too_small(frame, area, theme);
         return;
     }
-    let areas = layout::areas(area);
+    let areas = geometry::screen(size);
     let outer = Block::bordered()
         .border_style(theme.frame(state.profile.accent.as_deref()))
         .title(Span::styled(" trunktui ", theme.bold()));
     frame.render_widget(outer, area);
 
-    header::draw(frame, areas.header, state, theme);
-    trunk_list::draw(frame, areas.list, state, theme);
-    status_log::draw(frame, areas.log, state, theme);
-    footer::draw(frame, areas.footer, state, theme);
+    header::draw(frame, rect(areas.header), state, theme);
+    trunk_list::draw(frame, rect(areas.list), state, theme);
+    status_log::draw(frame, rect(areas.log), state, theme);
+    footer::draw(frame, rect(areas.footer), state, theme);
 
     // Overlays leave the footer visible: it shows their keys.
     let over = Rect {
         height: areas.footer.y.saturating_sub(areas.inner.y),
-        ..areas.inner
+        ..rect(areas.inner)
     };
     match &state.overlay {
         Overlay::None => {}
@@ -56,13 +58,17 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
+fn rect(a: Area) -> Rect {
+    Rect::new(a.x, a.y, a.width, a.height)
+}
+
 fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
     let message = format!(
         "terminal too small: {}x{}, need at least {}x{}",
         area.width,
         area.height,
-        layout::MIN_WIDTH,
-        layout::MIN_HEIGHT
+        geometry::MIN_WIDTH,
+        geometry::MIN_HEIGHT
     );
     let lines = wrap(&message, usize::from(area.width));
     let height = u16::try_from(lines.len())

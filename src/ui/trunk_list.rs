@@ -3,16 +3,14 @@
 
 use super::{Theme, fit_tail};
 use crate::api::Trunk;
-use crate::commands::numbers_summary;
+use crate::display::{self, UNKNOWN, numbers_summary};
 use crate::state::{Connection, Focus, Overlay, State};
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
-use time::OffsetDateTime;
 
-const UNKNOWN: &str = "?";
 const HIGHLIGHT: &str = "›";
 const HIGHLIGHT_WIDTH: u16 = 1;
 const PROVIDER_WIDTH: u16 = 8;
@@ -49,9 +47,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         return;
     }
 
-    let show_filter = t.filtering || !t.filter.is_empty();
     let mut table_area = inner;
-    if show_filter && inner.height >= 2 {
+    if t.shows_filter_line() && inner.height >= 2 {
         table_area.height -= 1;
         let filter_area = Rect {
             y: inner.y + inner.height - 1,
@@ -182,15 +179,11 @@ impl Columns {
 fn draw_table(frame: &mut Frame, area: Rect, state: &State, theme: Theme, focused: bool) {
     let t = &state.trunks;
     let cols = Columns::for_width(area.width);
-    let rows = usize::from(area.height.saturating_sub(1)).max(1);
+    // The rows and the scroll are the state's (`State::fit`); drawing does not move them.
+    let rows = state.panes.list.rows;
     let len = t.view.len();
     let selected = t.selected.min(len - 1);
-    // The state scrolls by the rows `layout` computes; if the filter line took one, keep the
-    // selection in sight without changing the state.
-    let mut offset = t.offset.min(selected);
-    if selected >= offset + rows {
-        offset = selected + 1 - rows;
-    }
+    let offset = t.offset.min(selected);
     let end = (offset + rows).min(len);
     let with_age = cols.created == CREATED_WITH_AGE;
 
@@ -256,7 +249,7 @@ fn row(
     });
     cells.push(match trunk.trunk_created_at.as_deref() {
         Some(c) => Cell::from(text::fit(
-            &created_cell(c, state.clock.wall, with_age),
+            &display::created(c, state.clock.wall, with_age),
             usize::from(cols.created),
         )),
         None => unknown(theme),
@@ -284,71 +277,9 @@ fn numbers_cell(numbers: &[String], width: usize) -> String {
     }
 }
 
-/// "2024-01-15 (10mo)" or "2024-01-15"; unreadable timestamps as sent.
-fn created_cell(raw: &str, now: OffsetDateTime, with_age: bool) -> String {
-    match parse_created(raw) {
-        Some(t) if with_age => format!("{} ({})", date(t), age(t, now)),
-        Some(t) => date(t),
-        None => raw.to_string(),
-    }
-}
-
-pub(super) use crate::api::types::parse_timestamp as parse_created;
-
-pub(super) fn date(t: OffsetDateTime) -> String {
-    format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
-}
-
-pub(super) fn timestamp(t: OffsetDateTime) -> String {
-    format!(
-        "{} {:02}:{:02}:{:02} UTC",
-        date(t),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// "45s", "12m", "3h", "20d", "10mo", "2y"; "future" for a clock ahead of ours.
-pub(super) fn age(t: OffsetDateTime, now: OffsetDateTime) -> String {
-    const DAY: i64 = 86_400;
-    let s = (now - t).whole_seconds();
-    match s {
-        i64::MIN..=-1 => "future".to_string(),
-        0..=59 => format!("{s}s"),
-        60..=3_599 => format!("{}m", s / 60),
-        3_600..=86_399 => format!("{}h", s / 3_600),
-        _ if s < 60 * DAY => format!("{}d", s / DAY),
-        _ if s < 365 * DAY => format!("{}mo", s / (30 * DAY)),
-        _ => format!("{}y", s / (365 * DAY)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn timestamps_in_every_observed_shape() {
-        let utc = datetime!(2024-01-15 10:00 UTC);
-        assert_eq!(parse_created("2024-01-15T10:00:00.000000"), Some(utc));
-        assert_eq!(parse_created("2024-01-15T10:00:00"), Some(utc));
-        assert_eq!(parse_created("2024-01-15T10:00:00Z"), Some(utc));
-        assert_eq!(parse_created("2024-01-15T15:30:00+05:30"), Some(utc));
-        assert_eq!(parse_created("2024-01-15 10:00:00"), Some(utc));
-        assert_eq!(parse_created("yesterday"), None);
-    }
-
-    #[test]
-    fn ages_read_naturally() {
-        let now = datetime!(2026-11-26 12:00 UTC);
-        assert_eq!(age(datetime!(2024-01-15 10:00 UTC), now), "2y");
-        assert_eq!(age(datetime!(2026-01-15 10:00 UTC), now), "10mo");
-        assert_eq!(age(datetime!(2026-11-20 12:00 UTC), now), "6d");
-        assert_eq!(age(datetime!(2026-11-26 11:59:30 UTC), now), "30s");
-        assert_eq!(age(datetime!(2026-11-27 12:00 UTC), now), "future");
-    }
 
     #[test]
     fn numbers_keep_their_count_when_cut() {
