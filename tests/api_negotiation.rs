@@ -285,3 +285,17 @@ async fn a_document_cut_off_falls_back_and_is_asked_for_again() {
     within(api.negotiate()).await.unwrap();
     assert_eq!(responder.request().await.target, "/openapi.json");
 }
+
+#[tokio::test]
+async fn a_document_request_hung_up_on_falls_back_and_is_asked_for_again() {
+    let mut responder = Responder::start(Answer::hang_up()).await;
+    let api = client(&responder.base_url(), AuthScheme::Auto, None);
+    let n = within(api.negotiate()).await.expect("a fallback");
+    assert!(
+        matches!(&n.source, Source::Fallback(why) if why.contains("/openapi.json failed")),
+        "{n:?}"
+    );
+    assert_eq!(responder.request().await.target, "/openapi.json");
+    within(api.negotiate()).await.unwrap();
+    assert_eq!(responder.request().await.target, "/openapi.json");
+}

@@ -807,8 +807,8 @@ pub(crate) fn excerpt(body: &[u8], scrub: &Scrubber) -> String {
     let lower = text.to_ascii_lowercase();
     let source: String = match (lower.find("<title>"), lower.find("</title>")) {
         (Some(a), Some(b)) if b > a => text[a + 7..b].to_string(),
-        _ if lower.contains('<') => strip_tags(text),
-        _ => text.to_string(),
+        // Text without tags comes through unchanged.
+        _ => strip_tags(text),
     };
     let mut out = clean(&source);
     if out.chars().count() > EXCERPT_CHARS {
