@@ -5,7 +5,10 @@
 use crate::action::{Action, action_for};
 use crate::api::ApiError;
 use crate::event::{ApiEvent, Command, Event};
-use crate::state::{Connection, Focus, FormField, FormState, Overlay, Severity, State, form};
+use crate::state::{
+    Connection, Focus, FormField, FormState, OutcomeCheck, Overlay, SentCreate, Severity, State,
+    UnknownOutcome, form,
+};
 use crate::text;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use std::time::{Duration, Instant};
@@ -42,9 +45,15 @@ pub fn update(state: &mut State, event: Event) -> Vec<Command> {
     let commands = match event {
         Event::Key(key) => {
             let action = action_for(state, key);
+            // A confirmation to send a create again is Enter twice in a row: any other key
+            // takes it back.
+            if action != Action::FormSubmit {
+                take_back_confirmation(state);
+            }
             apply(state, action)
         }
         Event::Paste(pasted) => {
+            take_back_confirmation(state);
             paste(state, pasted.as_str());
             Vec::new()
         }
@@ -485,21 +494,83 @@ fn submit(state: &mut State, commands: &mut Vec<Command>) {
     if form.block_submit() {
         return;
     }
+    // The last create of this draft got no answer and may have made the trunk: the list
+    // is looked at first, then a second Enter is the explicit yes.
+    if let Some(unknown) = form.unknown.as_mut() {
+        match unknown.check {
+            OutcomeCheck::Checking => {
+                form.notice = Some(still_checking());
+                return;
+            }
+            OutcomeCheck::NotListed => {
+                unknown.check = OutcomeCheck::Confirming;
+                form.general_error = Some(confirm_resend());
+                return;
+            }
+            OutcomeCheck::Confirming => {}
+        }
+    }
+    let again = form.unknown.take().is_some();
     form.clear_server_errors();
     let req = form.request();
+    let listed = state
+        .trunks
+        .loaded
+        .then(|| state.trunks.all.iter().map(|t| t.trunk_id.as_str()));
+    state.form.sent = Some(SentCreate::new(&req, listed));
     let id = next_id(state);
     state.form.submitting = Some(id);
     log(
         state,
         Severity::Info,
         format!(
-            "POST /sip/create-outbound-trunk: creating {} trunk \"{}\" ({} body)",
+            "POST /sip/create-outbound-trunk: creating {} trunk \"{}\" ({} body){}",
             req.provider(),
             req.name(),
-            req.revision()
+            req.revision(),
+            if again {
+                ", again: confirmed after an unknown outcome"
+            } else {
+                ""
+            }
         ),
     );
     commands.push(Command::Create { id, req });
+}
+
+/// Takes back a confirmation to send a create again, if one was asked for.
+fn take_back_confirmation(state: &mut State) {
+    if state.overlay != Overlay::Form || !state.form.disarm() {
+        return;
+    }
+    if let Some(unknown) = &state.form.unknown {
+        state.form.general_error = Some(resend_needs_confirmation(unknown));
+    }
+}
+
+/// The form's message while the list is looked at after a create without an answer.
+fn outcome_checking(reason: &str) -> String {
+    format!("outcome unknown: {reason}. The trunk may have been created; checking the list for it…")
+}
+
+/// The form's message once the list did not show the trunk (or could not be read).
+fn resend_needs_confirmation(unknown: &UnknownOutcome) -> String {
+    let checked = match &unknown.unchecked {
+        Some(why) => format!("The list could not be read to check ({why})"),
+        None => "The list does not show the trunk".to_string(),
+    };
+    format!(
+        "outcome unknown: {}. {checked}, but the first create may have gone through. Enter asks before sending it again.",
+        unknown.reason
+    )
+}
+
+fn confirm_resend() -> String {
+    "outcome unknown: the first create may have gone through; press Enter again to send it again, Esc to go back.".to_string()
+}
+
+fn still_checking() -> String {
+    "still checking the list for the first create; Enter asks again once it is known".to_string()
 }
 
 fn took(elapsed: Duration) -> String {
@@ -542,12 +613,7 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                     let n = list.trunks.len();
                     state.trunks.replace(list.trunks, rows);
                     if let Some(want) = state.select_on_load.take() {
-                        state.focus = Focus::List;
-                        if !state.trunks.select_id(&want, rows) && state.trunks.is_filtered() {
-                            // The new trunk hides behind the filter: clear it to show it.
-                            state.trunks.set_filter(String::new(), rows);
-                            state.trunks.select_id(&want, rows);
-                        }
+                        select_new(state, &want);
                     }
                     if state.api.is_none() && state.in_flight.negotiate.is_none() {
                         let id = next_id(state);
@@ -580,6 +646,7 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                             ),
                         );
                     }
+                    check_outcome(state, None);
                 }
                 Err(e) => {
                     state.connection = if e.is_unreachable() {
@@ -606,6 +673,7 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                             took(elapsed)
                         ),
                     );
+                    check_outcome(state, Some(e.to_string()));
                 }
             }
             schedule_refresh(state);
@@ -621,14 +689,7 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
             state.form.submitting = None;
             match result {
                 Ok(trunk_id) => {
-                    let (provider, revision) = (state.form.provider, state.form.revision);
-                    state.form = FormState::default();
-                    state.form.provider = provider;
-                    state.form.revision = revision;
-                    state.form.revalidate();
-                    if state.overlay == Overlay::Form {
-                        state.overlay = Overlay::None;
-                    }
+                    close_form(state);
                     log(
                         state,
                         Severity::Success,
@@ -640,7 +701,22 @@ fn answered(state: &mut State, answer: ApiEvent) -> Vec<Command> {
                     state.select_on_load = Some(trunk_id);
                     commands.extend(start_list(state, true));
                 }
+                Err(e) if e.outcome_unknown() => {
+                    outcome_unknown(state, &e);
+                    log(
+                        state,
+                        Severity::Error,
+                        format!(
+                            "POST /sip/create-outbound-trunk {} {}: outcome unknown ({e}); listing the trunks to see whether it went through",
+                            status_of(&e),
+                            took(elapsed)
+                        ),
+                    );
+                    // Supersedes a list in flight: one sent before now may not show it.
+                    commands.extend(start_list(state, true));
+                }
                 Err(e) => {
+                    state.form.sent = None;
                     let line = create_failure(state, &e);
                     log(
                         state,
@@ -705,21 +781,95 @@ fn create_failure(state: &mut State, e: &ApiError) -> String {
             form.apply_server_errors(fields, message.clone());
             e.to_string()
         }
-        // The request may have reached the server and the trunk may exist: a retry could
-        // create it twice, so say so instead of inviting one.
-        _ if e.outcome_unknown() => {
-            let msg = format!(
-                "outcome unknown ({e}). The trunk may have been created: press Esc, then r to refresh the list before trying again"
-            );
-            form.clear_server_errors();
-            form.general_error = Some(msg.clone());
-            msg
-        }
         _ => {
             form.clear_server_errors();
             form.general_error = Some(e.to_string());
             e.to_string()
         }
+    }
+}
+
+/// The request may have reached the server and the trunk may exist: a retry could create
+/// it twice. The draft stays; the list is asked for, and a new send waits for it.
+fn outcome_unknown(state: &mut State, e: &ApiError) {
+    let form = &mut state.form;
+    let Some(sent) = form.sent.take() else {
+        return;
+    };
+    let reason = e.to_string();
+    form.clear_server_errors();
+    form.general_error = Some(outcome_checking(&reason));
+    form.unknown = Some(UnknownOutcome {
+        sent,
+        reason,
+        check: OutcomeCheck::Checking,
+        unchecked: None,
+    });
+}
+
+/// After a list (or its failure, `failed`): whether a create without an answer made the
+/// trunk. If it did, says so, closes the form and selects the trunk; if the list does not
+/// show it, a new send of the draft needs a confirmation.
+fn check_outcome(state: &mut State, failed: Option<String>) {
+    let Some(unknown) = &state.form.unknown else {
+        return;
+    };
+    let made = failed
+        .is_none()
+        .then(|| state.trunks.all.iter().find(|t| unknown.sent.made(t)))
+        .flatten();
+    if let Some(trunk) = made {
+        let (id, name) = (trunk.trunk_id.clone(), unknown.sent.name.clone());
+        close_form(state);
+        log(
+            state,
+            Severity::Success,
+            format!(
+                "POST /sip/create-outbound-trunk: the create of \"{name}\" went through after all: {id} is in the list"
+            ),
+        );
+        select_new(state, &id);
+        return;
+    }
+    let Some(unknown) = state.form.unknown.as_mut() else {
+        return;
+    };
+    if unknown.check != OutcomeCheck::Checking {
+        return;
+    }
+    unknown.check = OutcomeCheck::NotListed;
+    unknown.unchecked = failed;
+    let message = resend_needs_confirmation(unknown);
+    let name = unknown.sent.name.clone();
+    state.form.general_error = Some(message);
+    log(
+        state,
+        Severity::Warning,
+        format!(
+            "\"{name}\" is not in the list, but its create may still have gone through; sending it again asks first"
+        ),
+    );
+}
+
+/// A create is done: the next `n` starts from an empty draft of the same provider.
+fn close_form(state: &mut State) {
+    let (provider, revision) = (state.form.provider, state.form.revision);
+    state.form = FormState::default();
+    state.form.provider = provider;
+    state.form.revision = revision;
+    state.form.revalidate();
+    if state.overlay == Overlay::Form {
+        state.overlay = Overlay::None;
+    }
+}
+
+/// Selects a trunk just created, clearing a filter that hides it.
+fn select_new(state: &mut State, id: &str) {
+    let rows = list_rows(state);
+    state.focus = Focus::List;
+    if !state.trunks.select_id(id, rows) && state.trunks.is_filtered() {
+        state.trunks.set_filter(String::new(), rows);
+        state.trunks.select_id(id, rows);
     }
 }
 

@@ -6,6 +6,7 @@ use crate::api::{
     ApiRevision, CreateTrunkRequest, CreateTrunkRequestV2, ExotelConfig, FieldError, NewTrunk,
     Provider, TrunkConfig, TwilioConfig, validate,
 };
+use std::collections::HashSet;
 use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -180,6 +181,95 @@ pub struct FormState {
     /// Why the last paste or keystroke was not taken (a line break in a one-line field, a
     /// full field); gone with the next edit that is.
     pub notice: Option<String>,
+    /// What the create in flight carries, to find it in the list if its answer is lost.
+    pub sent: Option<SentCreate>,
+    /// A create whose answer was lost: it may have made the trunk, so sending the draft
+    /// again waits for the list and then for a confirmation.
+    pub unknown: Option<UnknownOutcome>,
+}
+
+/// What a create carried that a list shows: enough to tell whether it made a trunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentCreate {
+    /// The name as sent (trimmed, as the API trims).
+    pub name: String,
+    /// The numbers as sent, normalised (see `normalised_numbers`).
+    pub numbers: Vec<String>,
+    /// The trunk ids listed when it was sent; None when no list had loaded yet.
+    pub known_ids: Option<HashSet<String>>,
+}
+
+impl SentCreate {
+    pub fn new<'a>(req: &NewTrunk, listed: Option<impl Iterator<Item = &'a str>>) -> SentCreate {
+        let numbers = match req {
+            NewTrunk::V1(r) => r.trunk_numbers.clone(),
+            NewTrunk::V2(r) => match &r.trunk_config {
+                TrunkConfig::Twilio(c) => c.numbers.clone(),
+                TrunkConfig::Exotel(c) => vec![c.exotel_number.clone()],
+            },
+        };
+        SentCreate {
+            name: req.name().trim().to_string(),
+            numbers: normalised_numbers(&numbers),
+            known_ids: listed.map(|ids| ids.map(str::to_string).collect()),
+        }
+    }
+
+    /// Whether `trunk` is one this create may have made: not listed when it was sent, with
+    /// its name and numbers. A list without numbers (the later revision's) is matched by
+    /// name alone.
+    pub fn made(&self, trunk: &crate::api::Trunk) -> bool {
+        let known = self
+            .known_ids
+            .as_ref()
+            .is_some_and(|ids| ids.contains(&trunk.trunk_id));
+        !known
+            && trunk.trunk_name.as_deref().map(str::trim) == Some(self.name.as_str())
+            && trunk
+                .trunk_numbers
+                .as_ref()
+                .is_none_or(|n| normalised_numbers(n) == self.numbers)
+    }
+}
+
+/// Numbers as compared: only `+` and digits kept, sorted, each once; a server may space,
+/// order or repeat them otherwise than they were typed.
+pub fn normalised_numbers(numbers: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = numbers
+        .iter()
+        .map(|n| {
+            n.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect::<String>()
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A create that got no answer (a timeout, a cut connection, a 5xx).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOutcome {
+    pub sent: SentCreate,
+    /// Why there was no answer, as the client put it.
+    pub reason: String,
+    pub check: OutcomeCheck,
+    /// Why the list asked for to check could not be read, if it could not.
+    pub unchecked: Option<String>,
+}
+
+/// How far the app got in finding out what happened to a create without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeCheck {
+    /// The list asked for after the failure has not come back yet.
+    Checking,
+    /// The list came back without the trunk, or could not be read: sending again needs a
+    /// confirmation.
+    NotListed,
+    /// Enter was pressed once and the confirmation shown: the next Enter sends it again.
+    Confirming,
 }
 
 /// By hand, so the password (and tui-input's yank buffer, which may hold it) never prints.
@@ -208,6 +298,7 @@ impl std::fmt::Debug for FormState {
             .field("blocked", &self.blocked)
             .field("submitting", &self.submitting)
             .field("notice", &self.notice)
+            .field("unknown", &self.unknown)
             .finish_non_exhaustive()
     }
 }
@@ -227,6 +318,8 @@ impl Default for FormState {
             blocked: None,
             submitting: None,
             notice: None,
+            sent: None,
+            unknown: None,
         };
         form.revalidate();
         form
@@ -457,6 +550,18 @@ impl FormState {
         self.touch_all();
     }
 
+    /// Takes back a confirmation to send again: the next Enter asks again. Returns whether
+    /// there was one.
+    pub fn disarm(&mut self) -> bool {
+        match &mut self.unknown {
+            Some(u) if u.check == OutcomeCheck::Confirming => {
+                u.check = OutcomeCheck::NotListed;
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn clear_server_errors(&mut self) {
         for m in &mut self.messages {
             m.server = None;
@@ -560,6 +665,42 @@ mod tests {
         typed(&mut f, FormField::Username, "AC1");
         typed(&mut f, FormField::Password, "pw");
         assert!(!f.has_errors());
+    }
+
+    #[test]
+    fn a_lost_create_is_found_by_name_and_numbers_among_new_ids_only() {
+        use crate::api::Trunk;
+        let mut f = FormState::default();
+        typed(&mut f, FormField::Name, "  Lost  ");
+        typed(&mut f, FormField::Numbers, "+15550100001, +15550100000");
+        let listed = ["ST_old"];
+        let sent = SentCreate::new(&f.request(), Some(listed.into_iter()));
+        assert_eq!(sent.name, "Lost");
+        let trunk = |id: &str, name: &str, numbers: Option<&[&str]>| Trunk {
+            trunk_id: id.into(),
+            trunk_name: Some(name.into()),
+            trunk_numbers: numbers.map(|n| n.iter().map(|s| s.to_string()).collect()),
+            ..Trunk::default()
+        };
+        let both = ["+1 555 010 0000", "+15550100001", "+15550100000"];
+        // Spaced, reordered and repeated on the server's side: the same numbers.
+        assert!(sent.made(&trunk("ST_new", "Lost", Some(&both))));
+        assert!(sent.made(&trunk("ST_new", " Lost ", Some(&both))));
+        // Listed before the submit: not this create's doing.
+        assert!(!sent.made(&trunk("ST_old", "Lost", Some(&both))));
+        assert!(!sent.made(&trunk("ST_new", "Lost", Some(&["+15550100000"]))));
+        assert!(!sent.made(&trunk("ST_new", "lost", Some(&both))));
+        // A list without numbers (the later revision's) is matched by name.
+        assert!(sent.made(&trunk("ST_new", "Lost", None)));
+        // Before any list loaded, every trunk is new.
+        let unlisted = SentCreate::new(&f.request(), None::<std::iter::Empty<&str>>);
+        assert!(unlisted.made(&trunk("ST_old", "Lost", Some(&both))));
+        // An Exotel v2 draft is found by its virtual number.
+        f.revision = ApiRevision::V2;
+        f.provider = Provider::Exotel;
+        typed(&mut f, FormField::ExotelNumber, "08044319240");
+        let exotel = SentCreate::new(&f.request(), Some(listed.into_iter()));
+        assert_eq!(exotel.numbers, ["08044319240"]);
     }
 
     #[test]
