@@ -240,9 +240,9 @@ fn twilio_form(size: (u16, u16)) -> State {
     type_into(&mut s, FormField::Numbers, "+15550100000, 0123");
     type_into(&mut s, FormField::Username, "AC0123456789abcdef");
     type_into(&mut s, FormField::Password, PASSWORD);
-    s.form.touched[FormField::Name.index()] = true;
-    s.form.touched[FormField::Address.index()] = true;
-    s.form.touched[FormField::Numbers.index()] = true;
+    s.form.touched[FormField::Name] = true;
+    s.form.touched[FormField::Address] = true;
+    s.form.touched[FormField::Numbers] = true;
     s.form.focus = FormField::Numbers;
     s.form.revalidate();
     s
@@ -334,8 +334,8 @@ fn form_exotel() {
         type_into(&mut s, FormField::Address, "sip.exotel.in");
         type_into(&mut s, FormField::Numbers, "+911234567890");
         type_into(&mut s, FormField::Password, "tok");
-        s.form.touched[FormField::Address.index()] = true;
-        s.form.touched[FormField::Username.index()] = true;
+        s.form.touched[FormField::Address] = true;
+        s.form.touched[FormField::Username] = true;
         s.form.focus = FormField::Username;
         s.form.revalidate();
         s

@@ -166,7 +166,7 @@ fn message(form: &FormState, field: FormField, room: usize, theme: Theme) -> (Sp
     if let Some(server) = &m.server {
         return (Span::styled(fit("✗ ", server), theme.error()), 8);
     }
-    if let Some(error) = m.error.as_ref().filter(|_| form.touched[field.index()]) {
+    if let Some(error) = m.error.as_ref().filter(|_| form.touched[field]) {
         return (Span::styled(fit("✗ ", error), theme.error()), 8);
     }
     if let Some(warning) = &m.warning {

@@ -11,7 +11,7 @@ use tui_input::backend::crossterm::to_input_request;
 /// Tab (`1`) or Shift+Tab (`-1`): the field left counts as touched.
 pub(super) fn step_field(state: &mut State, by: isize) {
     let f = &mut state.form;
-    f.touched[f.focus.index()] = true;
+    f.touched[f.focus] = true;
     f.focus = if by > 0 {
         f.next_field()
     } else {
