@@ -177,7 +177,7 @@ fn a_create_timeout_says_the_outcome_is_unknown() {
     let [Command::Create { id, .. }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
-    update(
+    let cmds = update(
         &mut state,
         Event::Api(ApiEvent::Created {
             id: *id,
@@ -190,10 +190,22 @@ fn a_create_timeout_says_the_outcome_is_unknown() {
     );
     let msg = state.form.general_error.clone().unwrap();
     assert!(
-        msg.contains("outcome unknown") && msg.contains("refresh"),
+        msg.contains("outcome unknown") && msg.contains("checking the list"),
         "{msg}"
     );
     assert_eq!(state.form.value(FormField::Username), "ACxxxxxxxxxxxxxxxx");
+    // The app looks at the list itself; until it answers, Enter sends nothing.
+    list_id(&cmds);
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(
+        state
+            .form
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("still checking")),
+        "{:?}",
+        state.form.notice
+    );
 }
 
 #[test]

@@ -240,9 +240,9 @@ fn twilio_form(size: (u16, u16)) -> State {
     type_into(&mut s, FormField::Numbers, "+15550100000, 0123");
     type_into(&mut s, FormField::Username, "AC0123456789abcdef");
     type_into(&mut s, FormField::Password, PASSWORD);
-    s.form.touched[FormField::Name.index()] = true;
-    s.form.touched[FormField::Address.index()] = true;
-    s.form.touched[FormField::Numbers.index()] = true;
+    s.form.touched[FormField::Name] = true;
+    s.form.touched[FormField::Address] = true;
+    s.form.touched[FormField::Numbers] = true;
     s.form.focus = FormField::Numbers;
     s.form.revalidate();
     s
@@ -334,8 +334,8 @@ fn form_exotel() {
         type_into(&mut s, FormField::Address, "sip.exotel.in");
         type_into(&mut s, FormField::Numbers, "+911234567890");
         type_into(&mut s, FormField::Password, "tok");
-        s.form.touched[FormField::Address.index()] = true;
-        s.form.touched[FormField::Username.index()] = true;
+        s.form.touched[FormField::Address] = true;
+        s.form.touched[FormField::Username] = true;
         s.form.focus = FormField::Username;
         s.form.revalidate();
         s
@@ -1005,4 +1005,111 @@ fn log_at_its_oldest_line() {
         assert!(text.contains("profile default"), "{text}");
         s
     });
+}
+
+/// The whole of `message` is in the form, wrapped over as many lines as it takes: the text
+/// inside the form's box, without whitespace, holds the message without whitespace.
+fn assert_shows_whole(terminal: &Terminal<TestBackend>, message: &str) {
+    let buf = terminal.backend().buffer();
+    let at = |x: u16, y: u16| buf[(x, y)].symbol().to_string();
+    let (w, h) = (buf.area.width, buf.area.height);
+    let top = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .find(|&(x, y)| at(x, y) == "┌" && x + 2 < w && at(x + 2, y) == "N")
+        .expect("the form's box");
+    let right = (top.0 + 1..w)
+        .find(|&x| at(x, top.1) == "┐")
+        .expect("the box's right edge");
+    let mut inside = String::new();
+    for y in top.1 + 1..h {
+        if at(top.0, y) == "└" {
+            break;
+        }
+        for x in top.0 + 1..right {
+            inside.push_str(&at(x, y));
+        }
+    }
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '✗')
+            .collect()
+    };
+    assert!(
+        squeeze(&inside).contains(&squeeze(message)),
+        "not all of {message:?} shows:\n{}",
+        screen_text(terminal)
+    );
+}
+
+/// A create that timed out, through `update` as the worker delivers it, then the list the
+/// app asked for on its own, which does not show the trunk. `confirm` presses Enter once more.
+fn create_outcome_unknown(size: (u16, u16), confirm: bool) -> State {
+    use trunktui::api::{ApiError, TrunkList};
+    use trunktui::event::{ApiEvent, Command, Event};
+    use trunktui::update::update;
+    let mut s = twilio_form(size);
+    type_into(&mut s, FormField::Numbers, "+15550100000");
+    let enter = || Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let cmds = update(&mut s, enter());
+    let [Command::Create { id, .. }] = cmds[..] else {
+        panic!("Enter creates: {cmds:?}");
+    };
+    // As the client words a timeout: the profile's base URL and the create's path.
+    let timeout = ApiError::Timeout {
+        url: "https://sip-api.staging.example.com/v1/sip/create-outbound-trunk".into(),
+        limit: Duration::from_secs(10),
+    };
+    let cmds = update(
+        &mut s,
+        Event::Api(ApiEvent::Created {
+            id,
+            elapsed: Duration::from_secs(10),
+            result: Err(timeout),
+        }),
+    );
+    // The app lists the trunks again on its own (tests/flow_create.rs checks that it does).
+    if let [Command::List { id }] = cmds[..] {
+        update(
+            &mut s,
+            Event::Api(ApiEvent::Listed {
+                id,
+                elapsed: Duration::from_millis(6),
+                result: Ok(TrunkList {
+                    trunks: trunks(),
+                    skipped: 0,
+                }),
+            }),
+        );
+    }
+    if confirm {
+        assert!(update(&mut s, enter()).is_empty(), "Enter asks first");
+    }
+    assert_eq!(s.overlay, Overlay::Form);
+    s
+}
+
+#[test]
+fn form_create_outcome_unknown() {
+    for (name, confirm) in [
+        ("form_create_outcome_unknown", false),
+        ("form_create_confirm_resend", true),
+    ] {
+        for size in SIZES {
+            let s = create_outcome_unknown(size, confirm);
+            let message = s.form.general_error.clone().expect("a message");
+            let terminal = render(&s);
+            assert_shows_whole(&terminal, &message);
+            insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), terminal.backend());
+        }
+    }
+}
+
+/// The message shows whole at every supported size, the smallest too.
+#[test]
+fn an_outcome_message_shows_whole_at_every_size() {
+    for size in [(60, 16), (80, 24), (100, 30), (120, 40)] {
+        let s = create_outcome_unknown(size, true);
+        let message = s.form.general_error.clone().expect("a message");
+        assert_shows_whole(&render(&s), &message);
+    }
 }

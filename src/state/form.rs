@@ -6,6 +6,8 @@ use crate::api::{
     ApiRevision, CreateTrunkRequest, CreateTrunkRequestV2, ExotelConfig, FieldError, NewTrunk,
     Provider, TrunkConfig, TwilioConfig, validate,
 };
+use std::collections::HashSet;
+use std::ops::{Index, IndexMut};
 use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,9 +31,6 @@ pub enum FormField {
 /// The cap of one-line text fields (and the filter): a little above the API's 100.
 pub const MAX_CHARS: usize = 128;
 
-/// Fields whose value is typed text (all but the two toggles), in `FormField` order.
-const TEXT_FIELDS: usize = 10;
-
 impl FormField {
     pub const ALL: [FormField; 12] = [
         FormField::Provider,
@@ -48,19 +47,6 @@ impl FormField {
         FormField::WebhookUrl,
     ];
 
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// Where the field's text lives in `FormState::inputs`; None for the toggles.
-    fn text_index(self) -> Option<usize> {
-        match self {
-            FormField::Provider | FormField::Passthrough => None,
-            FormField::WebhookUrl => Some(TEXT_FIELDS - 1),
-            other => Some(other.index() - 1),
-        }
-    }
-
     /// The most characters the field takes. The API's rule is 1-100; a little more is
     /// taken so an over-long value is still seen and reported by that rule, but no field
     /// grows without bound: editing costs the same however much is typed or pasted.
@@ -75,7 +61,7 @@ impl FormField {
     }
 
     pub fn is_toggle(self) -> bool {
-        self.text_index().is_none()
+        matches!(self, FormField::Provider | FormField::Passthrough)
     }
 
     pub fn label(self) -> &'static str {
@@ -114,6 +100,96 @@ impl FormField {
             "passthrough_webhook_url" => FormField::WebhookUrl,
             _ => return None,
         })
+    }
+}
+
+/// One value per form field, indexed by the field: `map[FormField::Name]`. Every field has
+/// its own slot, named by an exhaustive match, so no index or offset can go astray.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldMap<T> {
+    provider: T,
+    name: T,
+    address: T,
+    numbers: T,
+    username: T,
+    password: T,
+    exotel_number: T,
+    sip_host: T,
+    sip_port: T,
+    sip_domain: T,
+    passthrough: T,
+    webhook_url: T,
+}
+
+impl<T> FieldMap<T> {
+    /// Every slot set to what `value` says for its field.
+    pub fn from_fn(mut value: impl FnMut(FormField) -> T) -> FieldMap<T> {
+        FieldMap {
+            provider: value(FormField::Provider),
+            name: value(FormField::Name),
+            address: value(FormField::Address),
+            numbers: value(FormField::Numbers),
+            username: value(FormField::Username),
+            password: value(FormField::Password),
+            exotel_number: value(FormField::ExotelNumber),
+            sip_host: value(FormField::SipHost),
+            sip_port: value(FormField::SipPort),
+            sip_domain: value(FormField::SipDomain),
+            passthrough: value(FormField::Passthrough),
+            webhook_url: value(FormField::WebhookUrl),
+        }
+    }
+
+    /// Each field with its value, in `FormField::ALL` order.
+    pub fn iter(&self) -> impl Iterator<Item = (FormField, &T)> {
+        FormField::ALL.into_iter().map(move |f| (f, &self[f]))
+    }
+
+    /// Changes every value, field by field.
+    pub fn for_each_mut(&mut self, mut change: impl FnMut(FormField, &mut T)) {
+        for field in FormField::ALL {
+            change(field, &mut self[field]);
+        }
+    }
+}
+
+impl<T> Index<FormField> for FieldMap<T> {
+    type Output = T;
+
+    fn index(&self, field: FormField) -> &T {
+        match field {
+            FormField::Provider => &self.provider,
+            FormField::Name => &self.name,
+            FormField::Address => &self.address,
+            FormField::Numbers => &self.numbers,
+            FormField::Username => &self.username,
+            FormField::Password => &self.password,
+            FormField::ExotelNumber => &self.exotel_number,
+            FormField::SipHost => &self.sip_host,
+            FormField::SipPort => &self.sip_port,
+            FormField::SipDomain => &self.sip_domain,
+            FormField::Passthrough => &self.passthrough,
+            FormField::WebhookUrl => &self.webhook_url,
+        }
+    }
+}
+
+impl<T> IndexMut<FormField> for FieldMap<T> {
+    fn index_mut(&mut self, field: FormField) -> &mut T {
+        match field {
+            FormField::Provider => &mut self.provider,
+            FormField::Name => &mut self.name,
+            FormField::Address => &mut self.address,
+            FormField::Numbers => &mut self.numbers,
+            FormField::Username => &mut self.username,
+            FormField::Password => &mut self.password,
+            FormField::ExotelNumber => &mut self.exotel_number,
+            FormField::SipHost => &mut self.sip_host,
+            FormField::SipPort => &mut self.sip_port,
+            FormField::SipDomain => &mut self.sip_domain,
+            FormField::Passthrough => &mut self.passthrough,
+            FormField::WebhookUrl => &mut self.webhook_url,
+        }
     }
 }
 
@@ -162,14 +238,14 @@ pub struct FormState {
     /// The create revision the server speaks; decides which fields the form asks for.
     pub revision: ApiRevision,
     /// Text of every text field, shown or not, so switching provider or revision loses
-    /// nothing typed.
-    inputs: [Input; TEXT_FIELDS],
+    /// nothing typed. The toggles' slots stay empty.
+    inputs: FieldMap<Option<Input>>,
     pub passthrough: bool,
     pub focus: FormField,
     pub show_password: bool,
-    pub messages: [FieldMessages; 12],
+    pub messages: FieldMap<FieldMessages>,
     /// Fields the user has left or typed in: "required" shows only there, or after a submit.
-    pub touched: [bool; 12],
+    pub touched: FieldMap<bool>,
     /// A server error that concerns no field.
     pub general_error: Option<String>,
     /// Set when a submit was refused by the form's own rules ("fix Name, Numbers before
@@ -180,6 +256,95 @@ pub struct FormState {
     /// Why the last paste or keystroke was not taken (a line break in a one-line field, a
     /// full field); gone with the next edit that is.
     pub notice: Option<String>,
+    /// What the create in flight carries, to find it in the list if its answer is lost.
+    pub sent: Option<SentCreate>,
+    /// A create whose answer was lost: it may have made the trunk, so sending the draft
+    /// again waits for the list and then for a confirmation.
+    pub unknown: Option<UnknownOutcome>,
+}
+
+/// What a create carried that a list shows: enough to tell whether it made a trunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentCreate {
+    /// The name as sent (trimmed, as the API trims).
+    pub name: String,
+    /// The numbers as sent, normalised (see `normalised_numbers`).
+    pub numbers: Vec<String>,
+    /// The trunk ids listed when it was sent; None when no list had loaded yet.
+    pub known_ids: Option<HashSet<String>>,
+}
+
+impl SentCreate {
+    pub fn new<'a>(req: &NewTrunk, listed: Option<impl Iterator<Item = &'a str>>) -> SentCreate {
+        let numbers = match req {
+            NewTrunk::V1(r) => r.trunk_numbers.clone(),
+            NewTrunk::V2(r) => match &r.trunk_config {
+                TrunkConfig::Twilio(c) => c.numbers.clone(),
+                TrunkConfig::Exotel(c) => vec![c.exotel_number.clone()],
+            },
+        };
+        SentCreate {
+            name: req.name().trim().to_string(),
+            numbers: normalised_numbers(&numbers),
+            known_ids: listed.map(|ids| ids.map(str::to_string).collect()),
+        }
+    }
+
+    /// Whether `trunk` is one this create may have made: not listed when it was sent, with
+    /// its name and numbers. A list without numbers (the later revision's) is matched by
+    /// name alone.
+    pub fn made(&self, trunk: &crate::api::Trunk) -> bool {
+        let known = self
+            .known_ids
+            .as_ref()
+            .is_some_and(|ids| ids.contains(&trunk.trunk_id));
+        !known
+            && trunk.trunk_name.as_deref().map(str::trim) == Some(self.name.as_str())
+            && trunk
+                .trunk_numbers
+                .as_ref()
+                .is_none_or(|n| normalised_numbers(n) == self.numbers)
+    }
+}
+
+/// Numbers as compared: only `+` and digits kept, sorted, each once; a server may space,
+/// order or repeat them otherwise than they were typed.
+pub fn normalised_numbers(numbers: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = numbers
+        .iter()
+        .map(|n| {
+            n.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect::<String>()
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A create that got no answer (a timeout, a cut connection, a 5xx).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOutcome {
+    pub sent: SentCreate,
+    /// Why there was no answer, as the client put it.
+    pub reason: String,
+    pub check: OutcomeCheck,
+    /// Why the list asked for to check could not be read, if it could not.
+    pub unchecked: Option<String>,
+}
+
+/// How far the app got in finding out what happened to a create without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeCheck {
+    /// The list asked for after the failure has not come back yet.
+    Checking,
+    /// The list came back without the trunk, or could not be read: sending again needs a
+    /// confirmation.
+    NotListed,
+    /// Enter was pressed once and the confirmation shown: the next Enter sends it again.
+    Confirming,
 }
 
 /// By hand, so the password (and tui-input's yank buffer, which may hold it) never prints.
@@ -208,6 +373,7 @@ impl std::fmt::Debug for FormState {
             .field("blocked", &self.blocked)
             .field("submitting", &self.submitting)
             .field("notice", &self.notice)
+            .field("unknown", &self.unknown)
             .finish_non_exhaustive()
     }
 }
@@ -217,16 +383,18 @@ impl Default for FormState {
         let mut form = FormState {
             provider: Provider::Twilio,
             revision: ApiRevision::V1,
-            inputs: Default::default(),
+            inputs: FieldMap::from_fn(|f| (!f.is_toggle()).then(Input::default)),
             passthrough: false,
             focus: FormField::Provider,
             show_password: false,
-            messages: Default::default(),
-            touched: [false; 12],
+            messages: FieldMap::default(),
+            touched: FieldMap::default(),
             general_error: None,
             blocked: None,
             submitting: None,
             notice: None,
+            sent: None,
+            unknown: None,
         };
         form.revalidate();
         form
@@ -235,11 +403,11 @@ impl Default for FormState {
 
 impl FormState {
     pub fn input(&self, field: FormField) -> Option<&Input> {
-        field.text_index().and_then(|i| self.inputs.get(i))
+        self.inputs[field].as_ref()
     }
 
     pub fn input_mut(&mut self, field: FormField) -> Option<&mut Input> {
-        field.text_index().and_then(|i| self.inputs.get_mut(i))
+        self.inputs[field].as_mut()
     }
 
     /// Sets a field's text, as if typed.
@@ -296,8 +464,8 @@ impl FormState {
     /// After the user changed a field: it counts as touched, the server's old word on it
     /// goes, and the rules are checked again.
     pub fn edited(&mut self, field: FormField) {
-        self.touched[field.index()] = true;
-        self.messages[field.index()].server = None;
+        self.touched[field] = true;
+        self.messages[field].server = None;
         self.revalidate();
     }
 
@@ -306,7 +474,7 @@ impl FormState {
     }
 
     pub fn messages(&self, field: FormField) -> &FieldMessages {
-        &self.messages[field.index()]
+        &self.messages[field]
     }
 
     pub fn hint(&self, field: FormField) -> hints::Hint {
@@ -382,37 +550,34 @@ impl FormState {
     }
 
     pub fn has_errors(&self) -> bool {
-        let shown = self.fields();
-        self.messages
+        self.fields()
             .iter()
-            .zip(FormField::ALL)
-            .any(|(m, f)| m.error.is_some() && shown.contains(&f))
+            .any(|&f| self.messages[f].error.is_some())
     }
 
     pub fn touch_all(&mut self) {
-        self.touched = [true; 12];
+        self.touched = FieldMap::from_fn(|_| true);
     }
 
     /// Recomputes the client-side rules and provider warnings; called after every change,
     /// so drawing never validates.
     pub fn revalidate(&mut self) {
         let req = self.request();
-        let mut errors: [Option<String>; 12] = Default::default();
+        let mut errors: FieldMap<Option<String>> = FieldMap::default();
         for FieldError { field, message } in validate::validate_new(&req) {
             if let Some(f) = FormField::from_api_field(&field) {
-                errors[f.index()] = Some(message);
+                errors[f] = Some(message);
             }
         }
         // The port's text, which `request` cannot carry when it does not parse.
         if self.revision == ApiRevision::V2 && self.provider == Provider::Exotel {
-            errors[FormField::SipPort.index()] =
-                validate::check_port_text(self.value(FormField::SipPort));
+            errors[FormField::SipPort] = validate::check_port_text(self.value(FormField::SipPort));
         }
-        let warnings = provider_warnings(self);
-        for (i, m) in self.messages.iter_mut().enumerate() {
-            m.error = errors[i].take();
-            m.warning = warnings[i].clone();
-        }
+        let mut warnings = provider_warnings(self);
+        self.messages.for_each_mut(|f, m| {
+            m.error = errors[f].take();
+            m.warning = warnings[f].take();
+        });
         if self.blocked.is_some() {
             self.blocked = self.blocked_message();
         }
@@ -437,13 +602,11 @@ impl FormState {
     /// Puts a failed create's per-field errors under their fields; the rest goes to the top.
     pub fn apply_server_errors(&mut self, fields: &[FieldError], general: Option<String>) {
         let mut unplaced = Vec::new();
-        for m in &mut self.messages {
-            m.server = None;
-        }
+        self.messages.for_each_mut(|_, m| m.server = None);
         for FieldError { field, message } in fields {
             match FormField::from_api_field(field).filter(|f| self.fields().contains(f)) {
                 Some(f) => {
-                    let slot = &mut self.messages[f.index()].server;
+                    let slot = &mut self.messages[f].server;
                     *slot = Some(match slot.take() {
                         Some(prev) => format!("{prev}; {message}"),
                         None => message.clone(),
@@ -457,39 +620,48 @@ impl FormState {
         self.touch_all();
     }
 
-    pub fn clear_server_errors(&mut self) {
-        for m in &mut self.messages {
-            m.server = None;
+    /// Takes back a confirmation to send again: the next Enter asks again. Returns whether
+    /// there was one.
+    pub fn disarm(&mut self) -> bool {
+        match &mut self.unknown {
+            Some(u) if u.check == OutcomeCheck::Confirming => {
+                u.check = OutcomeCheck::NotListed;
+                true
+            }
+            _ => false,
         }
+    }
+
+    pub fn clear_server_errors(&mut self) {
+        self.messages.for_each_mut(|_, m| m.server = None);
         self.general_error = None;
     }
 }
 
-fn provider_warnings(form: &FormState) -> [Option<String>; 12] {
-    let mut w: [Option<String>; 12] = Default::default();
+fn provider_warnings(form: &FormState) -> FieldMap<Option<String>> {
+    let mut w: FieldMap<Option<String>> = FieldMap::default();
     let address = form.value(FormField::Address).trim().to_ascii_lowercase();
     let username = form.value(FormField::Username).trim();
     match form.provider {
         Provider::Twilio => {
             if !address.is_empty() && !address.ends_with("pstn.twilio.com") {
-                w[FormField::Address.index()] =
+                w[FormField::Address] =
                     Some("Twilio termination URIs usually end in pstn.twilio.com".into());
             }
             if !username.is_empty() && !username.starts_with("AC") {
-                w[FormField::Username.index()] = Some("a Twilio Account SID starts with AC".into());
+                w[FormField::Username] = Some("a Twilio Account SID starts with AC".into());
             }
         }
         Provider::Exotel => {
             if !address.is_empty() && address != "sip.exotel.com" {
-                w[FormField::Address.index()] =
-                    Some("Exotel's SIP endpoint is sip.exotel.com".into());
+                w[FormField::Address] = Some("Exotel's SIP endpoint is sip.exotel.com".into());
             }
-            w[FormField::ExotelNumber.index()] =
+            w[FormField::ExotelNumber] =
                 validate::exotel_number_hint(form.value(FormField::ExotelNumber));
         }
     }
     if form.passthrough && form.value(FormField::WebhookUrl).trim().is_empty() {
-        w[FormField::WebhookUrl.index()] =
+        w[FormField::WebhookUrl] =
             Some("passthrough calls end without telling anyone unless a webhook is set".into());
     }
     w
@@ -501,6 +673,31 @@ mod tests {
 
     fn typed(form: &mut FormState, field: FormField, text: &str) {
         form.set_value(field, text);
+    }
+
+    #[test]
+    fn every_field_has_a_slot_of_its_own() {
+        let map = FieldMap::from_fn(|f| f);
+        for field in FormField::ALL {
+            assert_eq!(map[field], field);
+        }
+        let mut touched = FieldMap::<bool>::default();
+        touched[FormField::SipPort] = true;
+        let set: Vec<FormField> = touched
+            .iter()
+            .filter(|(_, t)| **t)
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(set, [FormField::SipPort]);
+        assert_eq!(
+            map.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            FormField::ALL
+        );
+        // Only text fields hold text.
+        let form = FormState::default();
+        for field in FormField::ALL {
+            assert_eq!(form.input(field).is_some(), !field.is_toggle(), "{field:?}");
+        }
     }
 
     #[test]
@@ -560,6 +757,42 @@ mod tests {
         typed(&mut f, FormField::Username, "AC1");
         typed(&mut f, FormField::Password, "pw");
         assert!(!f.has_errors());
+    }
+
+    #[test]
+    fn a_lost_create_is_found_by_name_and_numbers_among_new_ids_only() {
+        use crate::api::Trunk;
+        let mut f = FormState::default();
+        typed(&mut f, FormField::Name, "  Lost  ");
+        typed(&mut f, FormField::Numbers, "+15550100001, +15550100000");
+        let listed = ["ST_old"];
+        let sent = SentCreate::new(&f.request(), Some(listed.into_iter()));
+        assert_eq!(sent.name, "Lost");
+        let trunk = |id: &str, name: &str, numbers: Option<&[&str]>| Trunk {
+            trunk_id: id.into(),
+            trunk_name: Some(name.into()),
+            trunk_numbers: numbers.map(|n| n.iter().map(|s| s.to_string()).collect()),
+            ..Trunk::default()
+        };
+        let both = ["+1 555 010 0000", "+15550100001", "+15550100000"];
+        // Spaced, reordered and repeated on the server's side: the same numbers.
+        assert!(sent.made(&trunk("ST_new", "Lost", Some(&both))));
+        assert!(sent.made(&trunk("ST_new", " Lost ", Some(&both))));
+        // Listed before the submit: not this create's doing.
+        assert!(!sent.made(&trunk("ST_old", "Lost", Some(&both))));
+        assert!(!sent.made(&trunk("ST_new", "Lost", Some(&["+15550100000"]))));
+        assert!(!sent.made(&trunk("ST_new", "lost", Some(&both))));
+        // A list without numbers (the later revision's) is matched by name.
+        assert!(sent.made(&trunk("ST_new", "Lost", None)));
+        // Before any list loaded, every trunk is new.
+        let unlisted = SentCreate::new(&f.request(), None::<std::iter::Empty<&str>>);
+        assert!(unlisted.made(&trunk("ST_old", "Lost", Some(&both))));
+        // An Exotel v2 draft is found by its virtual number.
+        f.revision = ApiRevision::V2;
+        f.provider = Provider::Exotel;
+        typed(&mut f, FormField::ExotelNumber, "08044319240");
+        let exotel = SentCreate::new(&f.request(), Some(listed.into_iter()));
+        assert_eq!(exotel.numbers, ["08044319240"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod hints;
 pub mod log;
 pub mod trunks;
 
-pub use form::{FormField, FormState};
+pub use form::{FieldMap, FormField, FormState, OutcomeCheck, SentCreate, UnknownOutcome};
 pub use geometry::{Panes, Viewport};
 pub use log::{LogEntry, LogLine, LogState, LogView, LogWindow, Severity};
 pub use trunks::{SortColumn, TrunkTable};

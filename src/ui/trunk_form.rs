@@ -20,7 +20,8 @@ const MAX_WIDTH: u16 = 96;
 /// "› Username  ": the focus mark, the label and a gap; inputs and messages start after it.
 const LABEL_WIDTH: usize = 12;
 const MASK: char = '•';
-const GENERAL_ERROR_LINES: usize = 3;
+/// The most lines of a notice (a refused paste, a full field).
+const NOTICE_LINES: usize = 3;
 
 /// One line of the form. When the height is short, the lowest priorities go first, later
 /// lines before earlier ones of the same priority.
@@ -81,13 +82,20 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
 
 fn items(form: &FormState, width: usize, theme: Theme) -> Vec<Item> {
     let mut items = Vec::new();
-    for general in [&form.general_error, &form.blocked].into_iter().flatten() {
-        let lines = wrap(general, width.saturating_sub(2).max(1));
-        let shown = lines.len().min(GENERAL_ERROR_LINES);
-        for (i, part) in lines.into_iter().take(shown).enumerate() {
+    // The general message says what happened and what to do (after a create without an
+    // answer, how to send it again): all of it shows, as high as the fields and above
+    // them, so the fields at the bottom give way first on a short screen.
+    let general = [(&form.general_error, usize::MAX, 10), (&form.blocked, 3, 9)];
+    for (text, most, priority) in general {
+        let Some(text) = text else { continue };
+        for (i, part) in wrap(text, width.saturating_sub(2).max(1))
+            .into_iter()
+            .take(most)
+            .enumerate()
+        {
             let mark = if i == 0 { "✗ " } else { "  " };
             items.push(Item {
-                priority: 9,
+                priority,
                 kind: Kind::Text(Line::styled(format!("{mark}{part}"), theme.error())),
             });
         }
@@ -95,7 +103,7 @@ fn items(form: &FormState, width: usize, theme: Theme) -> Vec<Item> {
     if let Some(notice) = &form.notice {
         for (i, part) in wrap(notice, width.saturating_sub(2).max(1))
             .into_iter()
-            .take(GENERAL_ERROR_LINES)
+            .take(NOTICE_LINES)
             .enumerate()
         {
             let mark = if i == 0 { "! " } else { "  " };
@@ -158,7 +166,7 @@ fn message(form: &FormState, field: FormField, room: usize, theme: Theme) -> (Sp
     if let Some(server) = &m.server {
         return (Span::styled(fit("✗ ", server), theme.error()), 8);
     }
-    if let Some(error) = m.error.as_ref().filter(|_| form.touched[field.index()]) {
+    if let Some(error) = m.error.as_ref().filter(|_| form.touched[field]) {
         return (Span::styled(fit("✗ ", error), theme.error()), 8);
     }
     if let Some(warning) = &m.warning {
