@@ -571,6 +571,54 @@ async fn demo_data_belongs_to_the_first_key() {
     server.shutdown().await;
 }
 
+/// The demo trunks are added once, beside what the file already holds: another user's
+/// trunks stay, and a restart does not add them again.
+#[tokio::test]
+async fn demo_data_is_seeded_once_and_keeps_the_trunks_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trunks.json");
+    let server = serve(&[OTHER_KEY], Some(path.clone()), false).await;
+    let theirs = created_id(&create(server.addr, OTHER_KEY, TWILIO_EXAMPLE).await);
+    server.shutdown().await;
+
+    let server = serve(&[KEY, OTHER_KEY], Some(path.clone()), true).await;
+    assert_eq!(
+        listed_ids(&list(server.addr, OTHER_KEY).await),
+        std::slice::from_ref(&theirs)
+    );
+    let seeded = listed_ids(&list(server.addr, KEY).await);
+    assert!(seeded.len() >= 10, "{seeded:?}");
+    server.shutdown().await;
+
+    let server = serve(&[KEY, OTHER_KEY], Some(path.clone()), true).await;
+    assert_eq!(listed_ids(&list(server.addr, KEY).await), seeded);
+    assert_eq!(listed_ids(&list(server.addr, OTHER_KEY).await), [theirs]);
+    server.shutdown().await;
+}
+
+/// A data path that is not a file is refused at start as unreadable, naming it.
+#[tokio::test]
+async fn a_data_path_that_is_a_directory_is_refused_as_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trunks.json");
+    std::fs::create_dir(&path).unwrap();
+    let err = start(ServeOptions {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        api_keys: vec![KEY.into()],
+        data: Some(path.clone()),
+        demo_data: false,
+        revision: trunktui::api::ApiRevision::V1,
+        auth: trunktui::server::ServeAuth::Both,
+    })
+    .await
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("cannot read the trunk store {}", path.display())),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn unknown_paths_and_methods_answer_in_the_envelope() {
     let server = serve(&[KEY], None, false).await;

@@ -454,6 +454,8 @@ fn a_second_serve_on_the_same_data_file_refuses_to_start() {
     assert!(text.contains(&id), "{text}");
 }
 
+/// Through a relative symlink (resolved from the link's directory, not the current one) and an
+/// absolute one.
 #[cfg(unix)]
 #[tokio::test]
 async fn a_symlinked_data_file_is_written_through_and_stays_a_symlink() {
@@ -461,32 +463,63 @@ async fn a_symlinked_data_file_is_written_through_and_stays_a_symlink() {
     let real_dir = dir.path().join("real");
     std::fs::create_dir(&real_dir).unwrap();
     let target = real_dir.join("trunks.json");
-    let link = dir.path().join("link.json");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for (name, points_to) in [
+        ("relative.json", PathBuf::from("real/trunks.json")),
+        ("absolute.json", target.clone()),
+    ] {
+        let link = dir.path().join(name);
+        std::os::unix::fs::symlink(&points_to, &link).unwrap();
 
-    let server = trunktui::server::start(options(Some(link.clone())))
-        .await
-        .unwrap();
-    let addr = server.addr;
-    let id = tokio::task::spawn_blocking(move || create(addr))
-        .await
-        .unwrap();
-    server.shutdown().await;
+        let server = trunktui::server::start(options(Some(link.clone())))
+            .await
+            .unwrap();
+        let addr = server.addr;
+        let id = tokio::task::spawn_blocking(move || create(addr))
+            .await
+            .unwrap();
+        server.shutdown().await;
 
-    let meta = std::fs::symlink_metadata(&link).unwrap();
-    assert!(meta.file_type().is_symlink(), "replaced by {meta:?}");
-    assert_eq!(std::fs::read_link(&link).unwrap(), target);
-    let text = std::fs::read_to_string(&target).unwrap();
-    assert!(text.contains(&id), "{text}");
-    // No temporary file is left beside the link or the target.
-    for d in [dir.path(), real_dir.as_path()] {
-        let names: Vec<_> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".tmp"))
-            .collect();
-        assert!(names.is_empty(), "{names:?}");
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(meta.file_type().is_symlink(), "{name} replaced by {meta:?}");
+        assert_eq!(std::fs::read_link(&link).unwrap(), points_to);
+        let text = std::fs::read_to_string(&target).unwrap();
+        assert!(text.contains(&id), "{name}: {text}");
+        // Nothing is left beside the link or the target: no temporary file, no lock.
+        for d in [dir.path(), real_dir.as_path()] {
+            let names: Vec<_> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains(".tmp") || n.ends_with(".lock"))
+                .collect();
+            assert!(names.is_empty(), "{name}: {names:?}");
+        }
     }
+}
+
+/// A server removes its lock file as it stops, but never one that is not its own: after the
+/// file was replaced under it (here by hand, and a second server that then took the new one),
+/// the lock of the server still running stays.
+#[tokio::test]
+async fn a_server_leaves_a_lock_file_that_is_not_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("trunks.json");
+    let lock = dir.path().join("trunks.json.lock");
+    let first = trunktui::server::start(options(Some(data.clone())))
+        .await
+        .unwrap();
+    assert!(lock.exists());
+    std::fs::remove_file(&lock).unwrap();
+    let second = trunktui::server::start(options(Some(data.clone())))
+        .await
+        .unwrap();
+    first.shutdown().await;
+    assert!(lock.exists(), "the first server removed the second's lock");
+    let err = trunktui::server::start(options(Some(data.clone())))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("in use by another"), "{err}");
+    second.shutdown().await;
+    assert!(!lock.exists());
 }
 
 #[tokio::test]
