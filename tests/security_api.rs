@@ -1044,3 +1044,33 @@ async fn a_redirected_openapi_json_is_not_followed() {
     );
     assert_eq!(elsewhere.accepted(), 0);
 }
+
+/// A 3xx that no client follows (300, 304) is reported as it is, not as a move elsewhere;
+/// one without a Location says so.
+#[tokio::test]
+async fn a_redirect_that_is_never_followed_is_reported_as_it_is() {
+    let server = Server::start(|req| match req.target.as_str() {
+        "/sip/list" => redirect(300, "/sip/list/"),
+        _ => Reply::Answer {
+            status: 302,
+            headers: vec![],
+            body: Vec::new(),
+        },
+    });
+    let api = client_for(&server.base_url(), AuthScheme::XApiKey);
+    let err = within(api.list()).await.expect_err("not followed");
+    let text = common::assert_readable(&err, &[KEY]);
+    assert!(
+        text.contains(&format!(
+            "a redirect to {}/sip/list/ that is not followed",
+            server.base_url()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("another origin"), "{text}");
+    let err = within(api.create(&twilio_example()))
+        .await
+        .expect_err("no Location");
+    let text = common::assert_readable(&err, &[KEY]);
+    assert!(text.contains("without a usable Location"), "{text}");
+}
