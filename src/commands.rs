@@ -72,15 +72,14 @@ pub fn settings(flags: &Overrides) -> Result<Settings, Exit> {
 }
 
 pub fn client_config(s: &Settings) -> ClientConfig {
+    // The URL and the key through `new`; the body caps keep its defaults.
     ClientConfig {
-        base_url: s.base_url.clone(),
         auth_scheme: s.auth_scheme,
         api_revision: s.api_revision,
-        api_key: s.api_key.clone(),
         key_source: s.key_source.clone(),
         timeout: s.timeout,
         connect_timeout: s.connect_timeout,
-        ..ClientConfig::new(s.base_url.clone(), None)
+        ..ClientConfig::new(s.base_url.clone(), s.api_key.clone())
     }
 }
 

@@ -382,6 +382,7 @@ pub fn resolve_with_default_path(
     let layer = flag_layer(flags)?
         .over(env_layer(&env)?)
         .over(profile.layer.clone());
+    let base_url = checked_base_url(layer.base_url, &mut warnings)?;
     let (api_key, key_source) = choose_key(&file, profile, &profile_name, &env, &mut warnings);
     if file.found
         && file.holds_key
@@ -389,7 +390,6 @@ pub fn resolve_with_default_path(
     {
         warnings.push(warning);
     }
-    let base_url = checked_base_url(layer.base_url, &mut warnings)?;
     Ok(Settings {
         profile: profile_name,
         base_url,

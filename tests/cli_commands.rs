@@ -530,6 +530,29 @@ fn exit_codes_3_4_and_6_for_the_servers_refusals() {
         stderr(&out),
         format!("trunktui: {huge} is larger than 1 MiB\n")
     );
+    // The same cap on stdin.
+    for (size, expected) in [
+        (1024 * 1024 + 1, "trunktui: stdin is larger than 1 MiB\n"),
+        (1024 * 1024, "trunktui: stdin is not a create request"),
+    ] {
+        let mut child = home
+            .command(&["create", "-f", "-"], &serve.client(KEY))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            // It may stop reading at the cap: a broken pipe here is expected.
+            let _ = stdin.write_all(&vec![b' '; size]);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert_eq!(out.status.code(), Some(4), "{size}: {out:?}");
+        assert!(stderr(&out).starts_with(expected), "{size}: {out:?}");
+    }
     let max = home.body("max.json", &" ".repeat(1024 * 1024));
     let out = home.run(&["create", "-f", &max], &serve.client(KEY));
     assert_eq!(out.status.code(), Some(4), "{out:?}");
@@ -883,4 +906,86 @@ fn serve_stops_cleanly_on_a_signal_sent_as_soon_as_it_listens() {
         assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
         serve.wait_for_line("trunktui serve: stopping");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The dashboard, in a pseudo-terminal
+
+/// Runs `trunktui --demo` in a pseudo-terminal (util-linux `script`) with `vars`, waits
+/// until the sample trunks are drawn, quits with `q`, and returns every byte it drew.
+fn demo_screen(home: &Home, vars: &[(&str, &str)]) -> String {
+    use std::io::{Read, Write};
+    // `script` cannot take the size of a terminal it does not have: set one.
+    let line = format!("stty rows 24 cols 100; '{BIN}' --demo");
+    let mut cmd = Command::new("script");
+    cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
+        .current_dir(home.path())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("SHELL", "/bin/sh");
+    for (k, v) in isolated_env(home.path()) {
+        cmd.env(k, v);
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("script (util-linux)");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !String::from_utf8_lossy(&screen).contains("sip.exotel.com") {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(bytes) => screen.extend(bytes),
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "the demo never drew its trunks: {:?}",
+                    String::from_utf8_lossy(&screen)
+                );
+            }
+        }
+    }
+    child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "the dashboard did not quit cleanly");
+    while let Ok(bytes) = rx.recv_timeout(std::time::Duration::from_secs(1)) {
+        screen.extend(bytes);
+    }
+    String::from_utf8_lossy(&screen).into_owned()
+}
+
+/// Foreground colours (SGR 30-37, 90-97, 38;...) in what a terminal received.
+fn has_colour(screen: &str) -> bool {
+    screen.split("\u{1b}[").skip(1).any(|seq| {
+        let params = seq.split('m').next().unwrap_or_default();
+        params
+            .split(';')
+            .any(|p| matches!(p.parse::<u8>(), Ok(30..=37 | 90..=97 | 38)))
+            && !params.contains(|c: char| !c.is_ascii_digit() && c != ';')
+    })
+}
+
+#[test]
+fn the_demo_dashboard_honours_no_color() {
+    let home = Home::new();
+    let plain = demo_screen(&home, &[("NO_COLOR", "1")]);
+    assert!(!has_colour(&plain), "colours with NO_COLOR=1");
+    // An empty NO_COLOR is unset (no-color.org).
+    let coloured = demo_screen(&home, &[("NO_COLOR", "")]);
+    assert!(has_colour(&coloured), "no colours without NO_COLOR");
 }
