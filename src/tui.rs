@@ -42,3 +42,48 @@ pub fn copy_osc52(out: &mut impl Write, text: &str, in_tmux: bool) -> io::Result
     }
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_writes_the_text_base64_encoded_and_wrapped_again_for_tmux() {
+        let mut out = Vec::new();
+        copy_osc52(&mut out, "ST_9xKp2LmQ7vRt", false).unwrap();
+        assert_eq!(out, b"\x1b]52;c;U1RfOXhLcDJMbVE3dlJ0\x07");
+        let mut out = Vec::new();
+        copy_osc52(&mut out, "ST_9xKp2LmQ7vRt", true).unwrap();
+        assert_eq!(
+            out,
+            b"\x1b]52;c;U1RfOXhLcDJMbVE3dlJ0\x07\x1bPtmux;\x1b\x1b]52;c;U1RfOXhLcDJMbVE3dlJ0\x07\x1b\\"
+        );
+    }
+
+    /// A writer that keeps what it was given only once flushed.
+    #[derive(Default)]
+    struct Buffered {
+        pending: Vec<u8>,
+        flushed: Vec<u8>,
+    }
+
+    impl Write for Buffered {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.pending.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.flushed.append(&mut self.pending);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn osc52_is_flushed_at_once() {
+        let mut out = Buffered::default();
+        copy_osc52(&mut out, "x", false).unwrap();
+        assert_eq!(out.flushed, b"\x1b]52;c;eA==\x07");
+        assert!(out.pending.is_empty());
+    }
+}

@@ -8,11 +8,11 @@ use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::to_input_request;
 
-/// Tab (`1`) or Shift+Tab (`-1`): the field left counts as touched.
-pub(super) fn step_field(state: &mut State, by: isize) {
+/// Tab (`forward`) or Shift+Tab: the field left counts as touched.
+pub(super) fn step_field(state: &mut State, forward: bool) {
     let f = &mut state.form;
     f.touched[f.focus] = true;
-    f.focus = if by > 0 {
+    f.focus = if forward {
         f.next_field()
     } else {
         f.prev_field()

@@ -96,11 +96,18 @@ fn list_rows(state: &State) -> usize {
     state.panes.list.rows
 }
 
+/// Whether movement keys scroll the log: it has the focus and nothing is on top. Otherwise
+/// they move the selection (in the list, or the detail view that follows it).
+fn log_has_keys(state: &State) -> bool {
+    state.focus == Focus::Log && state.overlay == Overlay::None
+}
+
 /// A page of the pane that has the keys: the log pages by its own height.
 fn page_rows(state: &State) -> isize {
-    let rows = match (state.focus, &state.overlay) {
-        (Focus::Log, Overlay::None) => state.panes.log.rows,
-        _ => state.panes.list.rows,
+    let rows = if log_has_keys(state) {
+        state.panes.log.rows
+    } else {
+        state.panes.list.rows
     };
     rows.max(1) as isize
 }
@@ -163,8 +170,8 @@ fn apply(state: &mut State, action: Action) -> Vec<Command> {
         Action::AskDeactivate => changes::ask_deactivate(state),
         Action::ConfirmDeactivate => return changes::confirm_deactivate(state),
         Action::CopyId => return changes::copy_id(state),
-        Action::FormNextField => form::step_field(state, 1),
-        Action::FormPrevField => form::step_field(state, -1),
+        Action::FormNextField => form::step_field(state, true),
+        Action::FormPrevField => form::step_field(state, false),
         Action::FormToggle => form::toggle(state),
         Action::FormTogglePassword => state.form.show_password = !state.form.show_password,
         Action::FormEdit(key) => form::edit(state, key),

@@ -1,7 +1,7 @@
 //! Keys that move around the panes and arrange the list: overlays and focus, the selection
 //! and the log's scroll, the filter line and the sort.
 
-use super::{list_rows, log, page_rows, wording};
+use super::{list_rows, log, log_has_keys, page_rows, wording};
 use crate::state::{Focus, Overlay, Severity, State, form};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -25,13 +25,12 @@ pub(super) fn page(state: &mut State, direction: isize) {
 }
 
 pub(super) fn move_by(state: &mut State, delta: isize) {
-    let rows = list_rows(state);
-    match state.focus {
-        // The detail view follows the selection.
-        Focus::List => state.trunks.move_by(delta, rows),
+    if log_has_keys(state) {
         // The log counts lines up from the newest, so "down" scrolls towards it.
-        Focus::Log if matches!(state.overlay, Overlay::None) => state.log.scroll_by(-delta),
-        Focus::Log => state.trunks.move_by(delta, rows),
+        state.log.scroll_by(-delta);
+    } else {
+        let rows = list_rows(state);
+        state.trunks.move_by(delta, rows);
     }
 }
 
