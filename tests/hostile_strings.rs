@@ -546,6 +546,8 @@ proptest! {
                 || BIDI_CONTROLS.contains(&c)
                 || OTHER_FORMAT.contains(&c)
                 || matches!(c, '\u{FFF9}'..='\u{FFFB}' | '\u{FF9E}' | '\u{FF9F}' | '\u{E0020}'..='\u{E007F}')
+                // Line separators and hieroglyph format controls, replaced since the CLI's sanitizer change.
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{13430}'..='\u{1343F}')
                 || zero_width_alone(c)
         };
         if !s.chars().any(replaceable) {
